@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtepsw: the daemon. Parses the command line, loads the config, initialises EAL, builds
+ * the datapath, runs worker lcores and the control loop on the main lcore, and shuts down
+ * cleanly on SIGINT/SIGTERM.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_version.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "vtep_clock.h"
+#include "vtep_config.h"
+#include "vtep_dp.h"
+#include "vtep_log.h"
+
+#define EXIT_USAGE 2
+#define DEFAULT_MBUFS 16383
+
+static volatile sig_atomic_t quit;
+
+struct opts {
+	const char *config;
+	const char *ctl_socket;
+	const char *log_level;
+	unsigned int mbufs;
+	unsigned int stats_period;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: vtepsw [EAL options] -- --config FILE [--ctl-socket PATH] [--log-level LEVEL]\n"
+		"\n"
+		"A DPDK userspace virtual switch that is the tunnel endpoint (VTEP) of an overlay:\n"
+		"local 802.1Q VLANs are mapped to VXLAN/NVGRE/STT segments (VNIs).\n"
+		"\n"
+		"EAL options pin cores and devices exactly as for dpdk-testpmd, e.g.\n"
+		"  -l 0-2 (main lcore 0 runs control, lcores 1-2 forward; -l 0 does both),\n"
+		"  -a 0000:3b:00.0, --vdev net_tap0,iface=tap0, --no-huge -m 256, --file-prefix P.\n"
+		"\n"
+		"Options (after --):\n"
+		"  -c, --config FILE       JSON configuration (see README: Configuration). Required.\n"
+		"  -s, --ctl-socket PATH   management socket for vtepctl\n"
+		"                          (default /run/vtepsw/vtepsw.sock)\n"
+		"  -L, --log-level LEVEL   vtepsw log level: err, warning, notice, info, debug\n"
+		"      --mbufs N           packet buffers in the pool (default %u)\n"
+		"      --stats-period S    log port counters every S seconds (default 0: only at exit)\n"
+		"  -h, --help              show this help and exit\n"
+		"  -V, --version           show the version and exit\n"
+		"\n"
+		"Exit status: 0 after a clean stop (SIGINT/SIGTERM), 1 on a runtime or EAL error,\n"
+		"2 on a usage or configuration error.\n", DEFAULT_MBUFS);
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	quit = 1;
+}
+
+/* Parse the application options (after EAL's). @return 0, or the exit status to use. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "ctl-socket", required_argument, NULL, 's' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "mbufs", required_argument, NULL, 'm' },
+		{ "stats-period", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:s:L:hV", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 's':
+			o->ctl_socket = optarg;
+			break;
+		case 'L':
+			o->log_level = optarg;
+			break;
+		case 'm':
+			o->mbufs = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->mbufs < 1024 || o->mbufs > 16777215) {
+				fprintf(stderr, "vtepsw: --mbufs: '%s' is not a number in 1024..16777215\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'p':
+			o->stats_period = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end != '\0') {
+				fprintf(stderr, "vtepsw: --stats-period: '%s' is not a number\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return -1;
+		case 'V':
+			printf("vtepsw %s (DPDK %s)\n", VTEPSW_VERSION, rte_version());
+			return -1;
+		case ':':
+			fprintf(stderr, "vtepsw: option '%s' needs a value (try --help)\n",
+				argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "vtepsw: unknown option '%s' (try --help)\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "vtepsw: unexpected argument '%s' (try --help)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (o->config == NULL) {
+		fprintf(stderr, "vtepsw: --config FILE is required (try --help)\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+struct worker_arg {
+	struct vtep_dp *dp;
+	unsigned int id;
+};
+
+static int
+worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+
+	vtep_dp_worker_start(wa->dp, wa->id);
+	VTEP_LOG(MAIN, INFO, "worker %u polling on lcore %u", wa->id, rte_lcore_id());
+	while (!quit)
+		vtep_dp_poll(wa->dp, wa->id);
+	vtep_dp_worker_stop(wa->dp, wa->id);
+	return 0;
+}
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct worker_arg wargs[VTEP_MAX_WORKERS];
+	struct vtep_dp_params dpp = { 0 };
+	struct opts o = { .mbufs = DEFAULT_MBUFS };
+	char cerr[VTEP_CONFIG_ERR_MAX];
+	char derr[VTEP_DP_ERR_MAX];
+	struct vtep_config cfg;
+	struct rte_mempool *pool = NULL;
+	struct vtep_dp *dp = NULL;
+	unsigned int n_workers, lcore, wi = 0;
+	uint64_t last_stats;
+	int app_argc = 0, ret, rc = 0;
+	char **app_argv;
+	bool single;
+
+	/* Split "EAL args -- app args"; --help/--version work without EAL. */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0) {
+			app_argc = argc - i;
+			break;
+		}
+	app_argv = argv + (argc - app_argc);
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			continue;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
+			printf("vtepsw %s (DPDK %s)\n", VTEPSW_VERSION, rte_version());
+			return 0;
+		}
+	}
+	if (app_argc == 0) {
+		fprintf(stderr, "vtepsw: missing '-- --config FILE' after the EAL options "
+			"(try --help)\n");
+		return EXIT_USAGE;
+	}
+	app_argv[0] = argv[0];
+	ret = parse_opts(app_argc, app_argv, &o);
+	if (ret != 0)
+		return ret < 0 ? 0 : ret;
+
+	/* The config is validated before EAL so errors are quick and nothing starts. */
+	ret = vtep_config_load(o.config, &cfg, cerr);
+	if (ret < 0) {
+		fprintf(stderr, "vtepsw: %s\n", cerr);
+		return EXIT_USAGE;
+	}
+
+	ret = rte_eal_init(argc - app_argc, argv);
+	if (ret < 0) {
+		fprintf(stderr, "vtepsw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		vtep_config_clear(&cfg);
+		return 1;
+	}
+	vtep_log_init();
+	if (o.log_level != NULL && vtep_log_set_level(o.log_level) < 0) {
+		fprintf(stderr, "vtepsw: --log-level: unknown level '%s' (err, warning, notice, "
+			"info, debug)\n", o.log_level);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	vtep_clock_tick();
+
+	n_workers = rte_lcore_count() - 1;
+	single = n_workers == 0;
+	if (single)
+		n_workers = 1;
+	if (n_workers > VTEP_MAX_WORKERS) {
+		fprintf(stderr, "vtepsw: at most %u worker lcores are supported\n", VTEP_MAX_WORKERS);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	pool = rte_pktmbuf_pool_create("vtep_mbufs", o.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	if (pool == NULL) {
+		fprintf(stderr, "vtepsw: cannot allocate %u packet buffers: %s (more memory: -m, or "
+			"hugepages; fewer: --mbufs)\n", o.mbufs, rte_strerror(rte_errno));
+		rc = 1;
+		goto out;
+	}
+	dpp.n_workers = n_workers;
+	dpp.main_forwards = single;
+	dpp.pool = pool;
+	dpp.socket_id = (int)rte_socket_id();
+	ret = vtep_dp_create(&dpp, &dp);
+	if (ret < 0) {
+		fprintf(stderr, "vtepsw: cannot create the datapath: %s\n", strerror(-ret));
+		rc = 1;
+		goto out;
+	}
+	ret = vtep_dp_apply_config(dp, &cfg, derr);
+	if (ret < 0) {
+		fprintf(stderr, "vtepsw: %s\n", derr);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	VTEP_LOG(MAIN, NOTICE, "vtepsw %s started: %u port(s), %u tunnel(s), %u segment(s), "
+		 "%u worker(s)%s", VTEPSW_VERSION, cfg.n_ports, cfg.n_tunnels, cfg.n_segments,
+		 n_workers, single ? " on the main lcore" : "");
+	printf("vtepsw: running (%s); Ctrl-C to stop\n", o.config);
+	fflush(stdout);
+
+	if (!single) {
+		RTE_LCORE_FOREACH_WORKER(lcore) {
+			wargs[wi].dp = dp;
+			wargs[wi].id = wi;
+			rte_eal_remote_launch(worker_main, &wargs[wi], lcore);
+			wi++;
+		}
+	} else {
+		vtep_dp_worker_start(dp, 0);
+	}
+	last_stats = vtep_clock_tick();
+	while (!quit) {
+		uint64_t now = vtep_clock_tick();
+
+		if (single) {
+			for (int i = 0; i < 64; i++)
+				vtep_dp_poll(dp, 0);
+		} else {
+			sleep_ms(1);
+		}
+		vtep_dp_control(dp, now);
+		if (o.stats_period && now - last_stats >= o.stats_period * 1000ull) {
+			last_stats = now;
+			vtep_dp_log_counters(dp);
+		}
+	}
+	VTEP_LOG(MAIN, NOTICE, "stopping");
+	if (single)
+		vtep_dp_worker_stop(dp, 0);
+	else
+		rte_eal_mp_wait_lcore();
+	vtep_dp_control(dp, vtep_clock_tick());
+	vtep_dp_log_counters(dp);
+	printf("vtepsw: stopped\n");
+out:
+	vtep_dp_free(dp);
+	rte_mempool_free(pool);
+	vtep_config_clear(&cfg);
+	rte_eal_cleanup();
+	return rc;
+}

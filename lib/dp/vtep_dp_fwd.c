@@ -1,0 +1,464 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The fast path: one poll iteration of a worker. Run to completion over bursts; no locks,
+ * no allocation other than mbufs, no syscalls, no logging.
+ */
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_prefetch.h>
+
+#include "vtep_clock.h"
+#include "vtep_dp_priv.h"
+#include "vtep_pkt.h"
+
+/* Per packet state carried from the ingress stage to the L2 stage. */
+struct dp_md {
+	uint16_t vlan;
+	uint16_t pcp;   /* priority bits to keep when a tag is pushed again */
+	uint16_t in;    /* ingress port index (a tunnel port after decap) */
+	uint8_t learn;  /* learn the source MAC on `in` */
+	uint8_t from_tnl;
+};
+
+static inline void
+count_drop(struct dp_worker *w, uint16_t port, unsigned int reason)
+{
+	w->st[port].drop[reason]++;
+	w->st[port].drops++;
+}
+
+static inline void
+drop_pkt(struct dp_worker *w, uint16_t port, struct rte_mbuf *m, unsigned int reason)
+{
+	count_drop(w, port, reason);
+	rte_pktmbuf_free(m);
+}
+
+/* Send what is buffered for port @out; unsent packets are dropped as tx_full. */
+static void
+tx_flush(const struct dp_tables *t, struct dp_worker *w, uint16_t out)
+{
+	struct dp_txbuf *b = &w->txb[out];
+	const struct dp_tport *tp = &t->ports[out];
+	uint64_t bytes = 0;
+	uint16_t sent = 0;
+
+	if (b->n == 0)
+		return;
+	for (uint16_t i = 0; i < b->n; i++)
+		bytes += b->pkts[i]->pkt_len;
+	if (tp->kind == VTEP_DP_PORT_ETH)
+		sent = vtep_port_tx(tp->eth, w->id, b->pkts, b->n);
+	for (uint16_t i = sent; i < b->n; i++) {
+		bytes -= b->pkts[i]->pkt_len;
+		drop_pkt(w, out, b->pkts[i], VTEP_DROP_TX_FULL);
+	}
+	w->st[out].tx_packets += sent;
+	w->st[out].tx_bytes += bytes;
+	b->n = 0;
+}
+
+static inline void
+tx_enqueue(const struct dp_tables *t, struct dp_worker *w, uint16_t out, struct rte_mbuf *m)
+{
+	struct dp_txbuf *b = &w->txb[out];
+
+	if (b->n == VTEP_BURST)
+		tx_flush(t, w, out);
+	if (b->n == 0)
+		w->dirty[w->n_dirty++] = out;
+	b->pkts[b->n++] = m;
+}
+
+static void
+tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
+{
+	for (uint16_t i = 0; i < w->n_dirty; i++)
+		tx_flush(t, w, w->dirty[i]);
+	w->n_dirty = 0;
+}
+
+/* Encapsulate toward a tunnel port and queue the result on the uplink. */
+static void
+output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, uint16_t vlan,
+	      uint16_t out)
+{
+	const struct dp_tport *tp = &t->ports[out];
+	struct rte_mbuf *segs[64];
+	const struct vtep_tnl_template *tmpl;
+	unsigned int reason = VTEP_DROP_NO_SEGMENT;
+	uint16_t seg = t->seg_by_vlan[vlan];
+	uint32_t len = m->pkt_len;
+	uint32_t hash;
+	int n;
+
+	if (seg == DP_NO_SEG) {
+		drop_pkt(w, out, m, VTEP_DROP_NO_SEGMENT);
+		return;
+	}
+	tmpl = tp->tmpl[seg];
+	if (tmpl == NULL) {
+		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
+		return;
+	}
+	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
+	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
+	if (n < 0) {
+		drop_pkt(w, out, m, reason);
+		return;
+	}
+	w->st[out].tx_packets++;
+	w->st[out].tx_bytes += len;
+	for (int i = 0; i < n; i++)
+		tx_enqueue(t, w, tp->uplink, segs[i]);
+}
+
+/* Egress: VLAN handling for an Ethernet port, encap for a tunnel port. */
+static inline void
+output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+       const struct dp_md *md, uint16_t out)
+{
+	const struct dp_tport *tp = &t->ports[out];
+
+	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
+		output_tunnel(t, w, m, md->vlan, out);
+		return;
+	}
+	if (!dp_vlan_member(tp, md->vlan)) {
+		drop_pkt(w, md->in, m, VTEP_DROP_VLAN_NOT_ALLOWED);
+		return;
+	}
+	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
+	    vtep_vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
+		drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
+		return;
+	}
+	tx_enqueue(t, w, out, m);
+}
+
+/* Flood within the VLAN: local member ports, then (unless it came from a tunnel) the
+ * segment's flood list. Every target but the last gets a copy. */
+static void
+flood(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, const struct dp_md *md)
+{
+	uint16_t targets[2 * VTEP_MAX_PORTS];
+	const uint16_t *loc = &t->flood_ports[t->flood_off[md->vlan]];
+	uint16_t seg = t->seg_by_vlan[md->vlan];
+	unsigned int n = 0;
+
+	for (uint16_t i = 0; i < t->flood_cnt[md->vlan]; i++)
+		if (loc[i] != md->in)
+			targets[n++] = loc[i];
+	if (!md->from_tnl && seg != DP_NO_SEG) {
+		const struct dp_seg *s = &t->segs[seg];
+
+		for (uint16_t i = 0; i < s->n_flood; i++)
+			if (s->flood[i] != md->in)
+				targets[n++] = s->flood[i];
+	}
+	if (n == 0) {
+		drop_pkt(w, md->in, m, VTEP_DROP_NO_OUTPUT);
+		return;
+	}
+	for (unsigned int i = 0; i + 1 < n; i++) {
+		struct rte_mbuf *c = rte_pktmbuf_copy(m, w->pool, 0, UINT32_MAX);
+
+		if (c == NULL) {
+			count_drop(w, md->in, VTEP_DROP_NO_MBUF);
+			continue;
+		}
+		output(t, w, c, md, targets[i]);
+	}
+	output(t, w, m, md, targets[n - 1]);
+}
+
+/*
+ * The L2 stage shared by every ingress: bulk FDB lookups of destinations and sources,
+ * learning requests, then unicast or flood.
+ */
+static void
+l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
+	   struct rte_mbuf **pkts, const struct dp_md *md, unsigned int n)
+{
+	uint64_t dkeys[VTEP_BURST], skeys[VTEP_BURST];
+	uint32_t dslot[VTEP_BURST], sslot[VTEP_BURST];
+	struct dp_learn_msg lm[VTEP_BURST];
+	struct vtep_fdb_slot *slots = vtep_fdb_slots(dp->fdb);
+	uint32_t now_s = vtep_clock_sec();
+	unsigned int nl = 0;
+
+	if (n == 0)
+		return;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+
+		dkeys[i] = vtep_l2_key(md[i].vlan, eh->dst_addr.addr_bytes);
+		skeys[i] = vtep_l2_key(md[i].vlan, eh->src_addr.addr_bytes);
+	}
+	vtep_fdb_lookup_bulk(dp->fdb, dkeys, n, dslot);
+	vtep_fdb_lookup_bulk(dp->fdb, skeys, n, sslot);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vtep_fdb_slot *s;
+
+		if (!md[i].learn)
+			continue;
+		if (sslot[i] != VTEP_FDB_MISS) {
+			s = &slots[sslot[i]];
+			if (s->port == md[i].in || s->is_static) {
+				vtep_fdb_touch(s, now_s);
+				continue;
+			}
+		}
+		if (nl > 0 && lm[nl - 1].key == skeys[i] && lm[nl - 1].port == md[i].in)
+			continue;
+		lm[nl].key = skeys[i];
+		lm[nl].port = md[i].in;
+		nl++;
+	}
+	if (nl > 0)
+		rte_ring_enqueue_burst_elem(w->learn_ring, lm, sizeof(lm[0]), nl, NULL);
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		uint16_t out;
+
+		if ((dkeys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
+			flood(t, w, m, &md[i]);
+			continue;
+		}
+		out = __atomic_load_n(&slots[dslot[i]].port, __ATOMIC_ACQUIRE);
+		if (out >= t->n_ports || t->ports[out].kind == VTEP_DP_PORT_NONE) {
+			drop_pkt(w, md[i].in, m, VTEP_DROP_NO_PORT);
+		} else if (out == md[i].in) {
+			drop_pkt(w, md[i].in, m, VTEP_DROP_HAIRPIN);
+		} else if (md[i].from_tnl && t->ports[out].kind == VTEP_DP_PORT_TUNNEL) {
+			drop_pkt(w, md[i].in, m, VTEP_DROP_SPLIT_HORIZON);
+		} else {
+			output(t, w, m, &md[i], out);
+		}
+	}
+}
+
+/* Source MAC must be unicast and not all-zero. */
+static inline bool
+src_mac_ok(const struct rte_mbuf *m)
+{
+	const uint8_t *s = rte_pktmbuf_mtod_offset(m, const uint8_t *, 6);
+
+	return !(s[0] & 1) && (s[0] | s[1] | s[2] | s[3] | s[4] | s[5]) != 0;
+}
+
+/* Ingress on a bridge (non-uplink) Ethernet port: VLAN admission and normalisation. */
+static void
+rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, uint16_t in,
+	  struct rte_mbuf **pkts, unsigned int n)
+{
+	const struct dp_tport *tp = &t->ports[in];
+	struct rte_mbuf *keep[VTEP_BURST];
+	struct dp_md md[VTEP_BURST];
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct vtep_l2 l2;
+		uint16_t vid, vlan;
+		unsigned int reason;
+
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		w->st[in].rx_packets++;
+		w->st[in].rx_bytes += m->pkt_len;
+		if (vtep_pkt_parse_l2(m, &l2) < 0) {
+			drop_pkt(w, in, m, VTEP_DROP_RUNT);
+			continue;
+		}
+		vid = vtep_tci_vid(l2.tci);
+		reason = VTEP_DROP__MAX;
+		vlan = 0;
+		switch (tp->mode) {
+		case VTEP_PORT_MODE_ACCESS:
+			if (l2.n_tags && vid != 0)
+				reason = VTEP_DROP_TAGGED_ON_ACCESS;
+			vlan = tp->vlan;
+			break;
+		case VTEP_PORT_MODE_TRUNK:
+			if (!l2.n_tags || vid == 0)
+				reason = VTEP_DROP_UNTAGGED_ON_TRUNK;
+			else if (vid == VTEP_VID_MASK)
+				reason = VTEP_DROP_VLAN_INVALID;
+			else if (!dp_vlan_member(tp, vid))
+				reason = VTEP_DROP_VLAN_NOT_ALLOWED;
+			vlan = vid;
+			break;
+		default:
+			if (l2.n_tags && vid == VTEP_VID_MASK)
+				reason = VTEP_DROP_VLAN_INVALID;
+			vlan = l2.n_tags ? vid : 0;
+			break;
+		}
+		if (reason == VTEP_DROP__MAX && l2.n_tags && vtep_vlan_pop(m) < 0)
+			reason = VTEP_DROP_RUNT;
+		if (reason == VTEP_DROP__MAX && !src_mac_ok(m))
+			reason = VTEP_DROP_SRC_MAC_INVALID;
+		if (reason != VTEP_DROP__MAX) {
+			drop_pkt(w, in, m, reason);
+			continue;
+		}
+		md[k].vlan = vlan;
+		md[k].pcp = l2.n_tags ? l2.tci >> 13 : 0;
+		md[k].in = in;
+		md[k].learn = 1;
+		md[k].from_tnl = 0;
+		keep[k++] = m;
+	}
+	l2_forward(dp, t, w, keep, md, k);
+}
+
+/* Segment index of a VNI (binary search over the sorted VNI list). */
+static inline uint16_t
+seg_of_vni(const struct dp_tables *t, uint32_t vni)
+{
+	unsigned int lo = 0, hi = t->n_segs;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (t->vni_sorted[mid] == vni)
+			return t->vni_seg[mid];
+		if (t->vni_sorted[mid] < vni)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return DP_NO_SEG;
+}
+
+/* Tunnel port of a remote VTEP address and tunnel type. */
+static inline uint16_t
+port_of_remote(const struct dp_tables *t, uint8_t type, const struct vtep_ip *ip)
+{
+	for (unsigned int i = 0; i < t->n_remotes; i++)
+		if (t->remotes[i].type == type && vtep_ip_equal(&t->remotes[i].ip, ip))
+			return t->remotes[i].port;
+	return DP_NO_PORT;
+}
+
+/* Ingress on the uplink: tunnel decap into the L2 stage, underlay control to the
+ * control thread, everything else dropped with its reason. */
+static void
+rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, uint16_t in,
+	  struct rte_mbuf **pkts, unsigned int n)
+{
+	struct rte_mbuf *keep[VTEP_BURST];
+	struct dp_md md[VTEP_BURST];
+	unsigned int k = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+		struct vtep_tnl_rx rx;
+		struct vtep_l2 l2;
+		uint16_t seg, tport;
+		unsigned int reason;
+
+		w->st[in].rx_packets++;
+		w->st[in].rx_bytes += m->pkt_len;
+		switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
+		case VTEP_UL_DROP:
+			drop_pkt(w, in, m, rx.drop);
+			continue;
+		case VTEP_UL_CONTROL:
+			if (rte_ring_sp_enqueue(w->ctl_ring, m) != 0)
+				drop_pkt(w, in, m, VTEP_DROP_CONTROL_QUEUE_FULL);
+			continue;
+		case VTEP_UL_TUNNEL:
+			break;
+		}
+		if (rx.type == VTEP_TUNNEL_STT &&
+		    (rx.stt_frag_off != 0 || rx.stt_payload_len != rx.stt_frame_len)) {
+			if (w->reasm == NULL) {
+				drop_pkt(w, in, m, VTEP_DROP_NO_RESOURCES);
+				continue;
+			}
+			m = vtep_stt_reasm_input(w->reasm, m, &rx, vtep_clock_ms_cached, &reason);
+			if (m == NULL) {
+				if (reason != VTEP_DROP_STT_REASM_PENDING)
+					count_drop(w, in, reason);
+				continue;
+			}
+		}
+		seg = seg_of_vni(t, rx.vni);
+		if (seg == DP_NO_SEG) {
+			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_VNI);
+			continue;
+		}
+		tport = port_of_remote(t, rx.type, &rx.remote);
+		if (tport == DP_NO_PORT && t->require_known_remote) {
+			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE);
+			continue;
+		}
+		if (vtep_tnl_decap(m, &rx) < 0 || vtep_pkt_parse_l2(m, &l2) < 0 ||
+		    (l2.n_tags && vtep_vlan_pop(m) < 0)) {
+			drop_pkt(w, in, m, VTEP_DROP_TNL_BAD_INNER);
+			continue;
+		}
+		if (tport != DP_NO_PORT) {
+			w->st[tport].rx_packets++;
+			w->st[tport].rx_bytes += m->pkt_len;
+		}
+		if (!src_mac_ok(m)) {
+			drop_pkt(w, tport != DP_NO_PORT ? tport : in, m, VTEP_DROP_SRC_MAC_INVALID);
+			continue;
+		}
+		md[k].vlan = t->segs[seg].vlan;
+		md[k].pcp = 0;
+		md[k].in = tport != DP_NO_PORT ? tport : in;
+		md[k].learn = tport != DP_NO_PORT;
+		md[k].from_tnl = 1;
+		keep[k++] = m;
+	}
+	l2_forward(dp, t, w, keep, md, k);
+}
+
+unsigned int
+vtep_dp_poll(struct vtep_dp *dp, unsigned int wi)
+{
+	struct dp_worker *w = dp->workers[wi];
+	const struct dp_tables *t = __atomic_load_n(&dp->tables, __ATOMIC_ACQUIRE);
+	struct rte_mbuf *pkts[VTEP_BURST];
+	uint64_t start = rte_rdtsc(), end;
+	unsigned int total = 0;
+
+	for (uint16_t r = 0; r < t->n_rxq[wi]; r++) {
+		const struct dp_rxq *q = &t->rxq[wi][r];
+		const struct dp_tport *tp = &t->ports[q->port];
+		uint16_t n = vtep_port_rx(tp->eth, q->queue, pkts, VTEP_BURST);
+
+		if (n == 0)
+			continue;
+		total += n;
+		if (tp->role == VTEP_PORT_ROLE_UPLINK)
+			rx_uplink(dp, t, w, q->port, pkts, n);
+		else
+			rx_bridge(dp, t, w, q->port, pkts, n);
+	}
+	tx_flush_all(t, w);
+	if (w->reasm != NULL && (w->load.iterations & 1023) == 0) {
+		unsigned int expired = vtep_stt_reasm_expire(w->reasm, vtep_clock_ms_cached);
+
+		if (expired && t->uplink != DP_NO_PORT) {
+			w->st[t->uplink].drop[VTEP_DROP_STT_EXPIRED] += expired;
+			w->st[t->uplink].drops += expired;
+		}
+	}
+	rte_rcu_qsbr_quiescent(dp->qsbr, wi);
+	end = rte_rdtsc();
+	w->load.iterations++;
+	if (total) {
+		w->load.busy_cycles += end - start;
+		w->load.packets += total;
+	} else {
+		w->load.idle_cycles += end - start;
+	}
+	return total;
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Datapath internals shared by the control side (vtep_dp.c, vtep_underlay.c) and the
+ * fast path (vtep_dp_fwd.c). Not a public header.
+ */
+#ifndef VTEP_DP_PRIV_H
+#define VTEP_DP_PRIV_H
+
+#include <rte_ring.h>
+#include <rte_rcu_qsbr.h>
+
+#include "vtep_dp.h"
+#include "vtep_fdb.h"
+#include "vtep_port.h"
+#include "vtep_tunnel.h"
+
+#define DP_MAX_SEGMENTS 4094
+#define DP_MAX_NEIGH 256
+#define DP_LEARN_RING 4096
+#define DP_CTL_RING 1024
+#define DP_NO_SEG 0xffff
+#define DP_NO_PORT 0xffff
+
+/* ---- the published tables (immutable once published) ---- */
+
+struct dp_tport {
+	uint8_t kind;               /* enum vtep_dp_port_kind */
+	uint8_t mode;               /* enum vtep_port_mode (ETH) */
+	uint8_t role;               /* enum vtep_port_role (ETH) */
+	uint8_t mcast;              /* TUNNEL: a segment's multicast group (no learning) */
+	uint16_t vlan;              /* ACCESS VLAN */
+	uint16_t uplink;            /* TUNNEL: index of the uplink port */
+	struct vtep_port *eth;      /* ETH: the device */
+	const struct vtep_tnl_template **tmpl; /* TUNNEL: per segment index, NULL = unresolved */
+	uint64_t vlans[VTEP_VLAN_COUNT / 64]; /* ETH: VLANs this port carries */
+};
+
+struct dp_seg {
+	uint16_t vlan;
+	uint32_t vni;
+	uint16_t n_flood;           /* tunnel ports for head-end replication (+ mcast port) */
+	uint16_t flood[VTEP_MAX_PORTS];
+};
+
+struct dp_rxq {
+	uint16_t port;
+	uint16_t queue;
+};
+
+struct dp_remote {
+	struct vtep_ip ip;
+	uint16_t port;              /* tunnel port index */
+	uint8_t type;
+};
+
+struct dp_tables {
+	unsigned int n_ports;               /* slots in ports[] */
+	struct dp_tport ports[VTEP_MAX_PORTS];
+	/* per VLAN: local (ETH, non-uplink) member ports */
+	uint32_t flood_off[VTEP_VLAN_COUNT];
+	uint16_t flood_cnt[VTEP_VLAN_COUNT];
+	uint16_t *flood_ports;
+	/* segments */
+	uint16_t seg_by_vlan[VTEP_VLAN_COUNT];  /* DP_NO_SEG when unmapped */
+	unsigned int n_segs;
+	struct dp_seg *segs;
+	uint32_t *vni_sorted;               /* VNIs ascending, with seg index in vni_seg */
+	uint16_t *vni_seg;
+	/* remote VTEPs -> tunnel port (unicast tunnels), sorted by type then address */
+	unsigned int n_remotes;
+	struct dp_remote *remotes;
+	bool require_known_remote;
+	uint16_t uplink;                    /* DP_NO_PORT when none */
+	struct vtep_tnl_rx_cfg rxcfg;
+	/* rx assignment */
+	uint16_t n_rxq[VTEP_MAX_WORKERS];
+	struct dp_rxq rxq[VTEP_MAX_WORKERS][VTEP_MAX_PORTS];
+	/* templates owned by this table set */
+	struct vtep_tnl_template *tmpl_mem;
+	const struct vtep_tnl_template **tmpl_ptrs;
+};
+
+/* ---- per worker ---- */
+
+struct dp_txbuf {
+	uint16_t n;
+	struct rte_mbuf *pkts[VTEP_BURST];
+};
+
+struct dp_learn_msg {
+	uint64_t key;
+	uint16_t port;
+	uint16_t pad[3];
+};
+
+struct dp_worker {
+	unsigned int id;
+	bool online;
+	struct rte_ring *learn_ring;        /* worker -> control: learn/move requests */
+	struct rte_ring *ctl_ring;          /* worker -> control: underlay packets */
+	struct rte_mempool *pool;
+	struct vtep_tnl_encap_ctx encap;
+	struct vtep_stt_reasm *reasm;
+	uint16_t n_dirty;
+	uint16_t dirty[VTEP_MAX_PORTS];
+	struct dp_txbuf txb[VTEP_MAX_PORTS];
+	struct vtep_dp_worker_stats load;
+	struct vtep_dp_counters st[VTEP_MAX_PORTS];
+} __rte_cache_aligned;
+
+/* ---- control-side model ---- */
+
+struct dp_mport {
+	bool in_use;
+	uint8_t kind;
+	bool mcast;                         /* hidden port of a segment's mcast group */
+	uint16_t mcast_vlan;
+	struct vtep_cfg_port cfg;           /* ETH */
+	struct vtep_cfg_tunnel tcfg;        /* TUNNEL */
+	struct vtep_port *eth;
+	uint32_t ofport;
+	struct vtep_dp_counters base;       /* counters at creation (slot reuse) */
+};
+
+enum dp_neigh_state {
+	DP_NEIGH_FREE = 0,
+	DP_NEIGH_INCOMPLETE,
+	DP_NEIGH_REACHABLE,
+	DP_NEIGH_STATIC,
+};
+
+struct dp_neigh {
+	uint8_t state;
+	uint8_t retries;
+	struct vtep_ip ip;
+	uint8_t mac[6];
+	uint64_t updated_ms;
+	uint64_t next_probe_ms;
+};
+
+struct dp_underlay_stats {
+	uint64_t arp_replies_sent, arp_requests_sent, echo_replies_sent;
+	uint64_t nd_adverts_sent, nd_solicits_sent;
+	uint64_t neigh_learned, ctl_unhandled;
+};
+
+struct vtep_dp {
+	struct vtep_dp_params p;
+	struct rte_rcu_qsbr *qsbr;
+	struct vtep_fdb *fdb;
+	struct dp_tables *tables;           /* published; workers load-acquire */
+	struct dp_worker *workers[VTEP_MAX_WORKERS];
+	unsigned int control_sender;        /* tx sender index of the control thread */
+	/* model */
+	struct vtep_cfg_bridge bridge;
+	struct vtep_cfg_vtep vtep;
+	struct dp_mport ports[VTEP_MAX_PORTS];
+	struct vtep_cfg_segment segs[DP_MAX_SEGMENTS];
+	unsigned int n_segs;
+	/* underlay */
+	struct dp_neigh neigh[DP_MAX_NEIGH];
+	struct dp_underlay_stats ul;
+	uint64_t last_age_ms, last_neigh_ms;
+	bool tables_dirty;                  /* rebuild requested by the underlay */
+};
+
+/* vtep_dp.c */
+int dp_commit(struct vtep_dp *dp, char *err, size_t errlen);
+int dp_port_index(const struct vtep_dp *dp, const char *name);
+
+/* vtep_underlay.c */
+void dp_underlay_input(struct vtep_dp *dp, struct rte_mbuf *m);
+void dp_underlay_timers(struct vtep_dp *dp, uint64_t now_ms);
+/** The next hop toward @p remote (remote itself when on-link, else the gateway). */
+int dp_next_hop(const struct vtep_dp *dp, const struct vtep_ip *remote, struct vtep_ip *nh);
+/** MAC of a resolved neighbour. @return 0 or -ENOENT (a resolution is then requested). */
+int dp_neigh_lookup(struct vtep_dp *dp, const struct vtep_ip *ip, uint8_t mac[6]);
+/** Install static neighbours from the vtep config. */
+void dp_neigh_set_static(struct vtep_dp *dp);
+/** Transmit a control-built frame on the uplink. */
+int dp_control_tx(struct vtep_dp *dp, struct rte_mbuf *m);
+
+static inline bool
+dp_vlan_member(const struct dp_tport *tp, uint16_t vlan)
+{
+	return (tp->vlans[vlan >> 6] >> (vlan & 63)) & 1;
+}
+
+static inline bool
+vtep_ip_equal(const struct vtep_ip *a, const struct vtep_ip *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4.s_addr == b->v4.s_addr;
+	if (a->family == AF_INET6)
+		return memcmp(&a->v6, &b->v6, sizeof(a->v6)) == 0;
+	return true;
+}
+
+#endif

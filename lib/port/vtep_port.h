@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: the DPDK devices vtepsw forwards between (PCI NICs, vdevs such as net_tap,
+ * net_af_packet, net_pcap, net_ring, net_vhost, net_af_xdp).
+ *
+ * A port is opened from its config devargs: the device is probed (or found, if EAL
+ * arguments already probed it), configured with the requested rx queues and one tx queue
+ * per sender (each worker plus the control thread), started, and closed/removed again on
+ * vtep_port_close(). When the device has fewer tx queues than senders, senders share
+ * queues under a per-queue spinlock taken once per burst (vtep_port_tx()).
+ *
+ * Thread-safety: open/close/stats on the control thread; vtep_port_rx()/vtep_port_tx()
+ * from the thread that owns the queue (rx) or any sender (tx).
+ */
+#ifndef VTEP_PORT_H
+#define VTEP_PORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ethdev.h>
+#include <rte_spinlock.h>
+
+#include "vtep_common.h"
+#include "vtep_config.h"
+
+#define VTEP_PORT_MAX_QUEUES 16
+
+struct vtep_port_ops;
+
+struct vtep_port {
+	char name[VTEP_NAME_MAX];
+	char devargs[VTEP_DEVARGS_MAX];
+	uint16_t port_id;           /* ethdev port id */
+	uint16_t n_rxq;
+	uint16_t n_txq;             /* tx queues configured */
+	uint16_t n_senders;         /* senders mapped onto the tx queues */
+	bool txq_shared;            /* n_senders > n_txq: take txq_lock */
+	bool probed_by_us;          /* we hot-plugged it (remove on close) */
+	uint8_t mac[6];
+	uint16_t mtu;
+	int socket_id;
+	const struct vtep_port_ops *ops;
+	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
+};
+
+struct vtep_port_params {
+	const char *name;
+	const char *devargs;
+	uint16_t n_rxq;             /* >= 1 */
+	uint16_t n_senders;         /* workers + control thread */
+	struct rte_mempool *pool;   /* rx buffers */
+	uint16_t mtu;               /* 0: leave the device's */
+	const uint8_t *mac;         /* NULL: keep the device's */
+	uint16_t nb_rxd, nb_txd;    /* 0: 1024 */
+};
+
+/**
+ * Probe/find, configure and start a port.
+ * @param err out: on failure a message naming the cause (for the config error line).
+ * @return 0 with *out set, or -errno.
+ */
+int vtep_port_open(const struct vtep_port_params *p, struct vtep_port **out, char *err,
+		   size_t errlen);
+
+/** Stop, close and (if we probed it) remove the device. NULL is a no-op. */
+void vtep_port_close(struct vtep_port *port);
+
+/** Link state: true when up; speed in Mbit/s. */
+bool vtep_port_link(const struct vtep_port *port, uint32_t *speed_mbps);
+
+/** The device's own counters (rx/tx packets, bytes, missed, errors). @return 0 or -errno. */
+int vtep_port_hw_stats(const struct vtep_port *port, struct rte_eth_stats *st);
+
+/** Receive a burst on queue @p q. */
+static inline uint16_t
+vtep_port_rx(const struct vtep_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return rte_eth_rx_burst(port->port_id, q, pkts, n);
+}
+
+/**
+ * Transmit a burst as sender @p sender (worker index, or the control thread's index).
+ * @return packets accepted; the caller owns (frees) the rest.
+ */
+static inline uint16_t
+vtep_port_tx(struct vtep_port *port, unsigned int sender, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t q = (uint16_t)(sender % port->n_txq);
+	uint16_t sent;
+
+	if (!port->txq_shared)
+		return rte_eth_tx_burst(port->port_id, q, pkts, n);
+	rte_spinlock_lock(&port->txq_lock[q]);
+	sent = rte_eth_tx_burst(port->port_id, q, pkts, n);
+	rte_spinlock_unlock(&port->txq_lock[q]);
+	return sent;
+}
+
+#endif

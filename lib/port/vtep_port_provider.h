@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Implementer's side of ports: one ops table per port driver (drivers/port/). The set
+ * is fixed and chosen from the devargs in lib/port/vtep_port.c's static table.
+ */
+#ifndef VTEP_PORT_PROVIDER_H
+#define VTEP_PORT_PROVIDER_H
+
+#include "vtep_port.h"
+
+struct vtep_port_ops {
+	const char *name;
+	/** True if this driver handles @p devargs. */
+	bool (*match)(const char *devargs);
+	/** Probe/find and configure the device; fill port->port_id, queues, mac. */
+	int (*open)(struct vtep_port *port, const struct vtep_port_params *p, char *err,
+		    size_t errlen);
+	/** Stop, close, remove. */
+	void (*close)(struct vtep_port *port);
+};
+
+extern const struct vtep_port_ops vtep_port_ethdev_ops;
+
+#endif
