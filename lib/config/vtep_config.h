@@ -9,11 +9,18 @@
  * Errors: every rejection produces ONE line of the form
  *     FILE:LINE:COLUMN: KEY: what is wrong
  * where KEY is the JSON path ("ports[1].vlan", "vtep.local_ip", "segments[0].flood[2]")
- * and LINE/COLUMN (1-based) point at the offending value (or at the object holding a
- * missing key). Nothing is partially applied: on error the output config is untouched.
+ * and LINE/COLUMN (1-based; columns count characters) point at the offending value, at
+ * the key itself for "unknown key", or at the object holding a missing key ("required key
+ * missing"). JSON syntax errors are "FILE:LINE:COL: syntax error: <jansson's text>"; a
+ * file that cannot be read gives "FILE: cannot open: <strerror>". vtep_config_validate()
+ * on a struct takes positions from the stored loc fields (object granularity) and leaves
+ * out ":LINE:COL" when they are unknown (line 0). Control characters of the input are
+ * shown as '?', so a message is always one line, with no trailing newline. Nothing is
+ * partially applied: on error the output config is untouched.
  *
- * Lifecycle: vtep_config_load()/vtep_config_parse() fill a caller-provided struct; free
- * its arrays with vtep_config_clear(). Not thread-safe; control thread only.
+ * Lifecycle: vtep_config_load()/vtep_config_parse() overwrite a caller-provided struct on
+ * success (without freeing what it held); free its arrays with vtep_config_clear(). After
+ * loading, every port and tunnel has a non-zero ofport. Not thread-safe; control thread only.
  */
 #ifndef VTEP_CONFIG_H
 #define VTEP_CONFIG_H
@@ -188,8 +195,11 @@ int vtep_config_validate(const struct vtep_config *cfg, char err[VTEP_CONFIG_ERR
 
 /**
  * Serialise to JSON text in the file's schema (the canonical form written back on
- * run-time changes). @p out is malloc'ed; caller frees. Round-trips through
- * vtep_config_parse() to an equal config.
+ * run-time changes): fixed key order, two-space indent, trailing newline, optional fields
+ * only when they differ from the default, trunks sorted, datapath_id as "0x..." hex.
+ * Non-zero ofports are always written, so numbers stay stable across restarts.
+ * @p out is malloc'ed; caller frees. Round-trips through vtep_config_parse() to a config
+ * for which vtep_config_equal() holds.
  * @return 0 or -ENOMEM.
  */
 int vtep_config_to_json(const struct vtep_config *cfg, char **out);
@@ -197,7 +207,10 @@ int vtep_config_to_json(const struct vtep_config *cfg, char **out);
 /**
  * Write the config to @p path atomically: temporary file in the same directory, fsync,
  * rename, fsync of the directory. A crash at any point leaves the old or the new file.
- * @return 0 or -errno (err set).
+ * The temporary file is "PATH.tmp.<pid>" and is removed on failure; the new file keeps the
+ * permissions of the one it replaces (0644 less umask when there was none). The text is
+ * that of vtep_config_to_json(); cfg->path is not changed.
+ * @return 0 or -errno (err set: "PATH: what failed: <strerror>").
  */
 int vtep_config_save(const struct vtep_config *cfg, const char *path,
 		     char err[VTEP_CONFIG_ERR_MAX]);
