@@ -130,7 +130,8 @@ uint32_t vtep_tnl_flow_hash(const struct rte_mbuf *m);
 /**
  * Encapsulate the inner Ethernet frame @p m (untagged, data at offset 0) with template @p t.
  * @param hash  inner flow hash (vtep_tnl_flow_hash() or the NIC's RSS hash).
- * @param out   out: the packets to transmit (VXLAN/NVGRE: out[0] == m; STT: one or more
+ * @param out   out: the packets to transmit (VXLAN/NVGRE: one, m itself or a new head
+ *              segment chained to m when m is shared or lacks headroom; STT: one or more
  *              segments; m itself may be reused or freed).
  * @return number of packets in out (>= 1) on success: m is consumed.
  *         -1 with *reason set on failure (MTU_EXCEEDED, NO_MBUF, STT_OVERSIZE): m is NOT
@@ -163,7 +164,7 @@ int vtep_tnl_decap(struct rte_mbuf *m, const struct vtep_tnl_rx *rx);
 struct vtep_stt_reasm;
 
 struct vtep_stt_reasm_params {
-	uint32_t mem_cap_bytes;     /* bytes of segment data held at most (all frames) */
+	uint32_t mem_cap_bytes;     /* buffer bytes (mbuf truesize) held at most, all frames */
 	uint32_t timeout_ms;        /* per-frame lifetime from its first segment */
 	uint32_t max_frames;        /* frames in progress at most (table size) */
 	int socket_id;
