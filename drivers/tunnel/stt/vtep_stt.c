@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* STT tunnel driver: outer TCP-like + STT header template, segmentation on transmit, parse. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+
+#include "vtep_stt.h"
+#include "vtep_tunnel_provider.h"
+
+#define STT_TCP_PSH 0x08
+#define STT_TCP_ACK 0x10
+#define STT_ETH_HLEN 14
+#define STT_ETHERTYPE_IPV4 0x0800
+#define STT_ETHERTYPE_IPV6 0x86dd
+#define STT_ETHERTYPE_VLAN 0x8100
+#define STT_ETHERTYPE_QINQ 0x88a8
+/* Inner bytes looked at for the STT flags: Eth + two tags + IPv6 header. */
+#define STT_INNER_PEEK 64
+
+/* Per-packet values written into every segment of one STT frame. */
+struct stt_pkt {
+	rte_be16_t sport;
+	rte_be32_t ack;
+	uint32_t hash;
+	uint32_t frame_len;
+	uint8_t flags;
+	uint8_t l4_offset;
+};
+
+/* Big-endian 16-bit load from a byte buffer. */
+static inline uint16_t
+stt_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+void
+vtep_stt_inner_info(const struct rte_mbuf *m, uint8_t *flags, uint8_t *l4_offset)
+{
+	uint8_t buf[STT_INNER_PEEK];
+	const uint8_t *p;
+	uint32_t n = RTE_MIN(rte_pktmbuf_pkt_len(m), (uint32_t)STT_INNER_PEEK);
+	uint32_t off = STT_ETH_HLEN;
+	unsigned int tags = 0;
+	uint16_t et;
+	uint8_t proto;
+
+	*flags = 0;
+	*l4_offset = 0;
+	if (n < STT_ETH_HLEN)
+		return;
+	p = rte_pktmbuf_read(m, 0, n, buf);
+	if (p == NULL)
+		return;
+	et = stt_be16(p + 12);
+	while ((et == STT_ETHERTYPE_VLAN || et == STT_ETHERTYPE_QINQ) && tags < 2) {
+		if (n < off + 4)
+			return;
+		et = stt_be16(p + off + 2);
+		off += 4;
+		tags++;
+	}
+	if (et == STT_ETHERTYPE_IPV4) {
+		uint32_t ihl;
+
+		if (n < off + sizeof(struct rte_ipv4_hdr) || (p[off] >> 4) != 4)
+			return;
+		*flags |= VTEP_STT_F_IPV4;
+		ihl = (p[off] & 0xf) * 4u;
+		/* Non-first fragments and bad header lengths have no L4 header to point at. */
+		if (ihl < sizeof(struct rte_ipv4_hdr) || (stt_be16(p + off + 6) & 0x1fff) != 0)
+			return;
+		proto = p[off + 9];
+		off += ihl;
+	} else if (et == STT_ETHERTYPE_IPV6) {
+		if (n < off + sizeof(struct rte_ipv6_hdr) || (p[off] >> 4) != 6)
+			return;
+		proto = p[off + 6];
+		off += sizeof(struct rte_ipv6_hdr);
+	} else {
+		return;
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return;
+	if (proto == IPPROTO_TCP)
+		*flags |= VTEP_STT_F_TCP;
+	*l4_offset = (uint8_t)off;
+}
+
+/* Template: TCP-like header (dst 7471, doff 5, PSH|ACK, window 65535) and STT header. */
+static int
+stt_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
+{
+	struct vtep_stt_tcp *th;
+	struct vtep_stt_hdr *sh;
+	uint64_t ctx;
+	unsigned int i;
+
+	if (p->vni > VTEP_VNI_MAX ||
+	    t->l4_off + VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN > VTEP_TNL_HDR_MAX)
+		return -EINVAL;
+	th = (struct vtep_stt_tcp *)(t->hdr + t->l4_off);
+	sh = (struct vtep_stt_hdr *)(th + 1);
+	memset(th, 0, VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN);
+	th->dst_port = rte_cpu_to_be_16(VTEP_STT_PORT);
+	th->data_off = (VTEP_STT_TCP_LEN / 4) << 4;
+	th->flags = STT_TCP_PSH | STT_TCP_ACK;
+	th->window = RTE_BE16(0xffff);
+	ctx = p->vni;
+	for (i = 0; i < sizeof(sh->context); i++)
+		sh->context[i] = (uint8_t)(ctx >> (8 * (sizeof(sh->context) - 1 - i)));
+	t->tnl_off = t->l4_off + VTEP_STT_TCP_LEN;
+	return 0;
+}
+
+/*
+ * Patch one packet whose outer headers start at @p pkt (a copy of the template) and
+ * which carries @p seg_len bytes of the STT frame from offset @p seg_off: IP length and
+ * checksum, TCP ports/seq/ack, then the TCP checksum over the whole packet @p m.
+ */
+static void
+stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
+	  const struct stt_pkt *sp, uint32_t seg_off, uint32_t seg_len)
+{
+	struct vtep_stt_tcp *th = (struct vtep_stt_tcp *)(pkt + t->l4_off);
+	uint32_t l4_len = VTEP_STT_TCP_LEN + seg_len;
+	uint16_t raw = 0;
+	uint32_t sum;
+
+	th->src_port = sp->sport;
+	th->seq = rte_cpu_to_be_32(sp->frame_len << 16 | seg_off);
+	th->ack = sp->ack;
+	th->cksum = 0;
+	if (t->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(pkt + t->l3_off);
+
+		const struct rte_ipv6_hdr *tip6 =
+			(const struct rte_ipv6_hdr *)(t->hdr + t->l3_off);
+
+		/* Flow label from the inner hash, as the core does for VXLAN. */
+		ip6->vtc_flow = tip6->vtc_flow |
+			rte_cpu_to_be_32(sp->hash & RTE_IPV6_HDR_FL_MASK);
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
+		sum = rte_ipv6_phdr_cksum(ip6, 0);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(pkt + t->l3_off);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(t->l4_off - t->l3_off + l4_len));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		sum = rte_ipv4_phdr_cksum(ip, 0);
+	}
+	/* The lengths were just written, so the range is always inside the packet. */
+	rte_raw_cksum_mbuf(m, t->l4_off, l4_len, &raw);
+	sum += raw;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	th->cksum = (uint16_t)~sum;
+	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L4_TCP |
+		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4);
+	m->l2_len = t->l3_off;
+	m->l3_len = t->l4_off - t->l3_off;
+	m->l4_len = VTEP_STT_TCP_LEN;
+}
+
+/* Copy @p len bytes of the mbuf chain at cursor (*seg, *off) to @p dst and advance it. */
+static void
+stt_copy_advance(const struct rte_mbuf **seg, uint32_t *off, uint8_t *dst, uint32_t len)
+{
+	while (len > 0) {
+		uint32_t n;
+
+		while (*off >= (*seg)->data_len) {
+			*off -= (*seg)->data_len;
+			*seg = (*seg)->next;
+		}
+		n = RTE_MIN(len, (uint32_t)((*seg)->data_len - *off));
+		rte_memcpy(dst, rte_pktmbuf_mtod_offset(*seg, const uint8_t *, *off), n);
+		dst += n;
+		*off += n;
+		len -= n;
+	}
+}
+
+/* Write the per-packet STT header fields into a copied header at @p sh. */
+static inline void
+stt_patch_hdr(uint8_t *sh, const struct stt_pkt *sp)
+{
+	struct vtep_stt_hdr *h = (struct vtep_stt_hdr *)sh;
+
+	h->flags = sp->flags;
+	h->l4_offset = sp->l4_offset;
+}
+
+/* The whole STT frame fits in one packet: prepend the outer headers (or chain them). */
+static int
+stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+	      struct vtep_tnl_encap_ctx *ctx, const struct stt_pkt *sp, struct rte_mbuf **out,
+	      unsigned int *reason)
+{
+	uint16_t hlen = t->tnl_off + VTEP_STT_HDR_LEN;
+	struct rte_mbuf *head;
+	uint8_t *pkt;
+
+	/* Prepending writes into the buffer: only when m owns it alone. */
+	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	    rte_pktmbuf_headroom(m) >= hlen) {
+		head = m;
+		pkt = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
+	} else {
+		head = rte_pktmbuf_alloc(ctx->pool);
+		if (head == NULL)
+			goto nombuf;
+		pkt = (uint8_t *)rte_pktmbuf_append(head, hlen);
+		if (pkt == NULL || rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free_seg(head);
+			goto nombuf;
+		}
+	}
+	head->port = m->port;
+	head->hash = m->hash;
+	rte_memcpy(pkt, t->hdr, hlen);
+	stt_patch_hdr(pkt + t->tnl_off, sp);
+	stt_patch(t, head, pkt, sp, 0, sp->frame_len);
+	out[0] = head;
+	return 1;
+nombuf:
+	*reason = VTEP_DROP_NO_MBUF;
+	return -1;
+}
+
+/* Split the STT frame into @p n segments of at most @p seg_max bytes of payload. */
+static int
+stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+	       struct vtep_tnl_encap_ctx *ctx, const struct stt_pkt *sp, uint32_t seg_max,
+	       unsigned int n, struct rte_mbuf **out, unsigned int *reason)
+{
+	const struct rte_mbuf *cur = m;
+	uint32_t cur_off = 0;
+	unsigned int i;
+
+	if (rte_pktmbuf_alloc_bulk(ctx->pool, out, n) != 0) {
+		*reason = VTEP_DROP_NO_MBUF;
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t off = i * seg_max;
+		uint32_t len = RTE_MIN(seg_max, sp->frame_len - off);
+		uint8_t *pkt = (uint8_t *)rte_pktmbuf_append(out[i], t->tnl_off + len);
+		uint8_t *dst = pkt + t->tnl_off;
+
+		/* seg_max was bounded by the pool's data room, so append cannot fail. */
+		rte_memcpy(pkt, t->hdr, t->tnl_off);
+		if (i == 0) {
+			rte_memcpy(dst, t->hdr + t->tnl_off, VTEP_STT_HDR_LEN);
+			stt_patch_hdr(dst, sp);
+			stt_copy_advance(&cur, &cur_off, dst + VTEP_STT_HDR_LEN,
+					 len - VTEP_STT_HDR_LEN);
+		} else {
+			stt_copy_advance(&cur, &cur_off, dst, len);
+		}
+		stt_patch(t, out[i], pkt, sp, off, len);
+	}
+	rte_pktmbuf_free(m);
+	return (int)n;
+}
+
+/* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
+static int
+stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
+	  struct vtep_tnl_encap_ctx *ctx, struct rte_mbuf **out, unsigned int max_out,
+	  unsigned int *reason)
+{
+	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
+	uint32_t ip_len = t->l4_off - t->l3_off;
+	uint32_t mtu = t->mtu != 0 ? t->mtu : 1500;
+	uint32_t seg_max, room;
+	struct stt_pkt sp;
+	unsigned int n;
+	int ret;
+
+	if (inner_len < STT_ETH_HLEN) {
+		*reason = VTEP_DROP_TNL_BAD_INNER;
+		return -1;
+	}
+	if (inner_len + VTEP_STT_HDR_LEN > VTEP_STT_FRAME_MAX) {
+		*reason = VTEP_DROP_STT_OVERSIZE;
+		return -1;
+	}
+	if (mtu < ip_len + VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN || max_out == 0) {
+		*reason = VTEP_DROP_MTU_EXCEEDED;
+		return -1;
+	}
+	sp.frame_len = inner_len + VTEP_STT_HDR_LEN;
+	sp.sport = rte_cpu_to_be_16(VTEP_STT_SPORT_BASE + hash % VTEP_STT_SPORT_RANGE);
+	sp.ack = rte_cpu_to_be_32(ctx->stt_frame_id);
+	sp.hash = hash;
+	vtep_stt_inner_info(m, &sp.flags, &sp.l4_offset);
+
+	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
+	if (sp.frame_len <= seg_max) {
+		ret = stt_encap_one(t, m, ctx, &sp, out, reason);
+	} else {
+		/* A segment is one mbuf: never more payload than its data room holds. */
+		room = rte_pktmbuf_data_room_size(ctx->pool);
+		room = room > (uint32_t)RTE_PKTMBUF_HEADROOM + t->tnl_off ?
+			room - RTE_PKTMBUF_HEADROOM - t->tnl_off : 0;
+		seg_max = RTE_MIN(seg_max, room);
+		if (seg_max < VTEP_STT_HDR_LEN) {
+			*reason = VTEP_DROP_NO_MBUF;
+			return -1;
+		}
+		n = (sp.frame_len + seg_max - 1) / seg_max;
+		if (n > max_out) {
+			*reason = VTEP_DROP_MTU_EXCEEDED;
+			return -1;
+		}
+		ret = stt_encap_segs(t, m, ctx, &sp, seg_max, n, out, reason);
+	}
+	if (ret > 0)
+		ctx->stt_frame_id++;
+	return ret;
+}
+
+/*
+ * Parse the TCP-like header at @p l4 (@p len bytes of IP payload). A segment whose
+ * offset + payload runs past the frame length is STT_OVERSIZE; a frame length below
+ * STT header + Ethernet header, a data offset below 5, or an empty payload is
+ * TNL_BAD_LENGTH; a data offset beyond @p len is TNL_TRUNCATED.
+ */
+static enum vtep_ul_class
+stt_parse(const struct vtep_tnl_rx_cfg *cfg, const uint8_t *l4, uint32_t len,
+	  struct vtep_tnl_rx *rx)
+{
+	const struct vtep_stt_tcp *th = (const struct vtep_stt_tcp *)l4;
+	uint32_t doff, seq, frame_len, frag_off, payload;
+	unsigned int why;
+	uint32_t vni;
+
+	RTE_SET_USED(cfg);
+	rx->type = VTEP_TUNNEL_STT;
+	if (len < VTEP_STT_TCP_LEN) {
+		rx->drop = VTEP_DROP_TNL_TRUNCATED;
+		return VTEP_UL_DROP;
+	}
+	if (th->dst_port != RTE_BE16(VTEP_STT_PORT)) {
+		rx->drop = VTEP_DROP_UPLINK_OTHER;
+		return VTEP_UL_DROP;
+	}
+	doff = (th->data_off >> 4) * 4u;
+	if (doff < VTEP_STT_TCP_LEN) {
+		rx->drop = VTEP_DROP_TNL_BAD_LENGTH;
+		return VTEP_UL_DROP;
+	}
+	if (doff > len) {
+		rx->drop = VTEP_DROP_TNL_TRUNCATED;
+		return VTEP_UL_DROP;
+	}
+	seq = rte_be_to_cpu_32(th->seq);
+	frame_len = seq >> 16;
+	frag_off = seq & 0xffff;
+	payload = len - doff;
+	if (frame_len < VTEP_STT_FRAME_MIN || payload == 0) {
+		rx->drop = VTEP_DROP_TNL_BAD_LENGTH;
+		return VTEP_UL_DROP;
+	}
+	if (frag_off + payload > frame_len) {
+		rx->drop = VTEP_DROP_STT_OVERSIZE;
+		return VTEP_UL_DROP;
+	}
+	rx->stt_sport = rte_be_to_cpu_16(th->src_port);
+	rx->stt_frame_len = (uint16_t)frame_len;
+	rx->stt_frag_off = (uint16_t)frag_off;
+	rx->stt_payload_len = (uint16_t)payload;
+	rx->stt_frame_id = rte_be_to_cpu_32(th->ack);
+	rx->vni = 0;
+	rx->inner_off = 0;
+	if (frag_off == 0 && payload == frame_len) {
+		why = vtep_stt_hdr_check((const struct vtep_stt_hdr *)(l4 + doff), &vni);
+		if (why != 0) {
+			rx->drop = (uint16_t)why;
+			return VTEP_UL_DROP;
+		}
+		rx->vni = vni;
+		rx->inner_off = (uint16_t)(doff + VTEP_STT_HDR_LEN);
+	}
+	return VTEP_UL_TUNNEL;
+}
+
+const struct vtep_tunnel_ops vtep_tunnel_stt_ops = {
+	.type = VTEP_TUNNEL_STT,
+	.name = "stt",
+	.ip_proto = IPPROTO_TCP,
+	.hdr_len = VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN,
+	.build = stt_build,
+	.patch = NULL,
+	.encap_stt = stt_encap,
+	.parse = stt_parse,
+};
