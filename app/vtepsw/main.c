@@ -35,6 +35,7 @@ struct opts {
 	const char *log_level;
 	unsigned int mbufs;
 	unsigned int stats_period;
+	unsigned int idle_sleep_us;
 };
 
 static void
@@ -57,6 +58,8 @@ usage(FILE *f)
 		"  -L, --log-level LEVEL   vtepsw log level: err, warning, notice, info, debug\n"
 		"      --mbufs N           packet buffers in the pool (default %u)\n"
 		"      --stats-period S    log port counters every S seconds (default 0: only at exit)\n"
+		"      --idle-sleep US     sleep US microseconds when a poll loop has seen no packet\n"
+		"                          for 256 rounds (default 0: pure busy polling)\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -81,6 +84,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "stats-period", required_argument, NULL, 'p' },
+		{ "idle-sleep", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +120,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return EXIT_USAGE;
 			}
 			break;
+		case 'i':
+			o->idle_sleep_us = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->idle_sleep_us > 100000) {
+				fprintf(stderr, "vtepsw: --idle-sleep: '%s' is not a number in 0..100000\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return -1;
@@ -145,17 +157,35 @@ parse_opts(int argc, char **argv, struct opts *o)
 struct worker_arg {
 	struct vtep_dp *dp;
 	unsigned int id;
+	unsigned int idle_sleep_us;
 };
+
+/* Optional back-off for shared machines: only after 256 empty polls, never per packet. */
+static inline void
+idle_backoff(unsigned int got, unsigned int *empty, unsigned int us)
+{
+	struct timespec ts = { 0, 0 };
+
+	if (got) {
+		*empty = 0;
+		return;
+	}
+	if (us == 0 || ++*empty < 256)
+		return;
+	ts.tv_nsec = (long)us * 1000;
+	nanosleep(&ts, NULL);
+}
 
 static int
 worker_main(void *arg)
 {
 	struct worker_arg *wa = arg;
+	unsigned int empty = 0;
 
 	vtep_dp_worker_start(wa->dp, wa->id);
 	VTEP_LOG(MAIN, INFO, "worker %u polling on lcore %u", wa->id, rte_lcore_id());
 	while (!quit)
-		vtep_dp_poll(wa->dp, wa->id);
+		idle_backoff(vtep_dp_poll(wa->dp, wa->id), &empty, wa->idle_sleep_us);
 	vtep_dp_worker_stop(wa->dp, wa->id);
 	return 0;
 }
@@ -181,6 +211,7 @@ main(int argc, char **argv)
 	struct vtep_dp *dp = NULL;
 	unsigned int n_workers, lcore, wi = 0;
 	uint64_t last_stats;
+	unsigned int empty = 0;
 	int app_argc = 0, ret, rc = 0;
 	char **app_argv;
 	bool single;
@@ -281,6 +312,7 @@ main(int argc, char **argv)
 		RTE_LCORE_FOREACH_WORKER(lcore) {
 			wargs[wi].dp = dp;
 			wargs[wi].id = wi;
+			wargs[wi].idle_sleep_us = o.idle_sleep_us;
 			rte_eal_remote_launch(worker_main, &wargs[wi], lcore);
 			wi++;
 		}
@@ -292,8 +324,11 @@ main(int argc, char **argv)
 		uint64_t now = vtep_clock_tick();
 
 		if (single) {
+			unsigned int got = 0;
+
 			for (int i = 0; i < 64; i++)
-				vtep_dp_poll(dp, 0);
+				got += vtep_dp_poll(dp, 0);
+			idle_backoff(got, &empty, o.idle_sleep_us / 4 + (o.idle_sleep_us ? 1 : 0));
 		} else {
 			sleep_ms(1);
 		}

@@ -21,6 +21,8 @@
 #define NEIGH_FAST_RETRIES 3
 #define NEIGH_REACHABLE_MS 300000
 #define IGMP_REPORT_MS 60000
+#define IGMP_STARTUP_MS 2000 /* unsolicited reports repeated early (RFC 2236 sec. 3) */
+#define IGMP_STARTUP_REPORTS 3
 
 #define ICMP6_ECHO_REQUEST 128
 #define ICMP6_ECHO_REPLY 129
@@ -29,6 +31,7 @@
 #define MLD_REPORT 131
 
 static uint64_t last_timer_ms, last_igmp_ms;
+static unsigned int igmp_reports;
 
 int
 dp_control_tx(struct vtep_dp *dp, struct rte_mbuf *m)
@@ -322,8 +325,7 @@ send_nd(struct vtep_dp *dp, uint8_t type, const uint8_t *dst_mac, const struct i
 	icmp[25] = 1;
 	memcpy(icmp + 26, mac, 6);
 	ck = icmp6_cksum(ip6, icmp, len);
-	icmp[2] = (uint8_t)(ck >> 8);
-	icmp[3] = (uint8_t)ck;
+	memcpy(icmp + 2, &ck, 2); /* DPDK checksums are already in network byte order */
 	if (type == ND_NEIGHBOR_ADVERT)
 		dp->ul.nd_adverts_sent++;
 	else
@@ -405,8 +407,7 @@ icmp6_input(struct vtep_dp *dp, struct rte_mbuf *m, uint64_t now_ms)
 		icmp[2] = icmp[3] = 0;
 		rte_pktmbuf_trim(m, (uint16_t)(m->data_len - sizeof(*eh) - sizeof(*ip6) - plen));
 		ck = icmp6_cksum(ip6, icmp, plen);
-		icmp[2] = (uint8_t)(ck >> 8);
-		icmp[3] = (uint8_t)ck;
+		memcpy(icmp + 2, &ck, 2);
 		dp->ul.echo_replies_sent++;
 		dp_control_tx(dp, m);
 		return;
@@ -518,8 +519,7 @@ send_join(struct vtep_dp *dp, const struct vtep_ip *g)
 		{
 			uint16_t ck = (uint16_t)~rte_raw_cksum(ig, 8);
 
-			ig[2] = (uint8_t)(ck >> 8);
-			ig[3] = (uint8_t)ck;
+			memcpy(ig + 2, &ck, 2);
 		}
 		dp_control_tx(dp, m);
 		return;
@@ -558,8 +558,10 @@ dp_underlay_timers(struct vtep_dp *dp, uint64_t now_ms)
 			n->next_probe_ms = now_ms + NEIGH_RETRY_MS;
 		}
 	}
-	if (last_igmp_ms == 0 || now_ms - last_igmp_ms >= IGMP_REPORT_MS) {
+	if (last_igmp_ms == 0 || now_ms - last_igmp_ms >= (igmp_reports < IGMP_STARTUP_REPORTS ?
+							       IGMP_STARTUP_MS : IGMP_REPORT_MS)) {
 		last_igmp_ms = now_ms;
+		igmp_reports++;
 		for (unsigned int i = 0; i < t->rxcfg.n_groups; i++)
 			send_join(dp, &t->rxcfg.groups[i]);
 	}

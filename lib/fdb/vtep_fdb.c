@@ -152,7 +152,7 @@ fdb_insert(struct vtep_fdb *fdb, uint64_t key, uint16_t port, bool is_static, ui
 		vtep_fdb_reclaim(fdb);
 	if (fdb->n_free == 0)
 		return -ENOSPC;
-	slot = fdb->free_slots[fdb->n_free - 1];
+	slot = fdb->free_slots[--fdb->n_free];
 	s = &fdb->slots[slot];
 	s->key = key;
 	s->port = port;
@@ -166,9 +166,9 @@ fdb_insert(struct vtep_fdb *fdb, uint64_t key, uint16_t port, bool is_static, ui
 	}
 	if (ret < 0) {
 		s->in_use = 0;
+		fdb->free_slots[fdb->n_free++] = slot;
 		return ret;
 	}
-	fdb->n_free--;
 	fdb->count++;
 	return 0;
 }
@@ -334,7 +334,8 @@ vtep_fdb_iterate(const struct vtep_fdb *fdb, uint32_t *iter, uint32_t now_s,
 			e->mac[b] = (uint8_t)(s->key >> (40 - 8 * b));
 		e->port = s->port;
 		e->is_static = s->is_static;
-		e->age_s = s->is_static ? 0 : now_s - s->last_seen;
+		e->age_s = s->is_static || (int32_t)(now_s - s->last_seen) < 0 ? 0 :
+			   now_s - s->last_seen;
 		(*iter)++;
 		return 1;
 	}

@@ -74,15 +74,28 @@ it_finish() {
 	exit 0
 }
 
-# it_netns NAME: create a namespace named ${IT_ID}-NAME with lo up and IPv6 off.
+# it_netns NAME [v6]: create a namespace named ${IT_ID}-NAME with lo up; IPv6 is off
+# unless the second argument is "v6" (keeps captures to what a test sends).
 it_netns() {
 	local ns="${IT_ID}-$1"
 	ip netns add "$ns"
 	IT_NETNS+=("$ns")
 	ip -n "$ns" link set lo up
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-		net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+	if [ "${2:-}" != v6 ]; then
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
+	fi
 	echo "$ns"
+}
+
+# it_link NS1 IF1 NS2 IF2: a veth pair between two namespaces (short names), both up,
+# transmit checksum offload off (userspace peers then see valid checksums).
+it_link() {
+	ip -n "${IT_ID}-$1" link add "$2" type veth peer name "$4" netns "${IT_ID}-$3"
+	ip -n "${IT_ID}-$1" link set "$2" up
+	ip -n "${IT_ID}-$3" link set "$4" up
+	ip netns exec "${IT_ID}-$1" ethtool -K "$2" tx off >/dev/null 2>&1 || true
+	ip netns exec "${IT_ID}-$3" ethtool -K "$4" tx off >/dev/null 2>&1 || true
 }
 
 # it_vm NS_SHORT IFNAME ADDR/PLEN: a "VM": namespace with eth0, whose peer IFNAME stays in
@@ -106,8 +119,8 @@ it_vtepsw_start() {
 	shift 2
 	local log="$IT_DIR/vtepsw-$tag.log"
 	ip netns exec "$SWNS" "$VTEPSW" -l 0 --no-huge -m 256 --no-pci \
-		--file-prefix "${IT_ID}-$tag" --log-level 'lib.eal:warning' "$@" \
-		-- --config "$cfg" >"$log" 2>&1 &
+		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
+		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" >"$log" 2>&1 &
 	local pid=$!
 	IT_PIDS+=("$pid")
 	eval "VTEPSW_PID_$tag=$pid"

@@ -101,6 +101,7 @@ START_TEST(test_create_params)
 	p.name = "ckfdb_dup";
 	p.capacity = 64;
 	ck_assert_int_eq(vtep_fdb_create(&p, &fdb), 0);
+	/* DPDK logs "RING: Cannot reserve memory" / "HASH: memory allocation failed" here. */
 	ck_assert_int_eq(vtep_fdb_create(&p, &other), -EEXIST);
 	ck_assert_ptr_null(other);
 	/* Aging defaults to 300 s, and 0 means the default. */

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# VXLAN interop with the Linux kernel's vxlan device as the remote VTEP: ping both ways
+# between a VM behind vtepsw (VLAN 100 -> VNI 5000) and an address behind the kernel VTEP,
+# on port 4789 and 8472, over an IPv4 and an IPv6 underlay, with head-end replication and
+# with a multicast group; the underlay capture is checked with tshark (vxlan.vni).
+. "$(dirname "$0")/lib.sh"
+it_init
+
+# run_case TAG PORT FAMILY MODE(unicast|mcast)
+run_case() {
+	local tag=$1 port=$2 fam=$3 mode=$4
+	local hv kp vm l r plen vtep tunnels flood seg_extra kdev
+	hv=$(it_netns "hv-$tag")
+	kp=$(it_netns "kp-$tag" v6)
+	vm=$(it_netns "vm-$tag")
+	SWNS=$hv
+	it_link "hv-$tag" ul0 "kp-$tag" ul1
+	it_vm "vm-$tag" p-vm 192.168.50.1/24
+	if [ "$fam" = 4 ]; then
+		l=10.99.0.1 r=10.99.0.2 plen=24
+		vtep="\"local_ip\": \"$l/$plen\""
+		ip -n "$kp" addr add "$r/$plen" dev ul1
+	else
+		l=fd00:99::1 r=fd00:99::2 plen=64
+		vtep="\"local_ip6\": \"$l/$plen\""
+		ip -n "$kp" addr add "$r/$plen" dev ul1 nodad
+	fi
+	if [ "$mode" = mcast ]; then
+		kdev="group 239.1.1.1 dev ul1"
+		tunnels=""
+		flood="[]"
+		seg_extra=", \"mcast_group\": \"239.1.1.1\""
+	else
+		kdev="remote $l dev ul1"
+		tunnels="{\"name\": \"kern\", \"type\": \"vxlan\", \"remote_ip\": \"$r\"}"
+		flood="[\"kern\"]"
+		seg_extra=""
+	fi
+	ip -n "$kp" link add vx0 type vxlan id 5000 local "$r" $kdev dstport "$port"
+	ip -n "$kp" addr add 192.168.50.2/24 dev vx0
+	ip -n "$kp" link set vx0 up
+	cat >"$IT_DIR/$tag.json" <<JSON
+{"vtep": {$vtep, "uplink": "up0", "udp_port": $port},
+ "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
+           {"name": "vm", "devargs": "net_af_packet1,iface=p-vm", "vlan": 100}],
+ "tunnels": [$tunnels],
+ "segments": [{"vlan": 100, "vni": 5000, "flood": $flood$seg_extra}]}
+JSON
+	it_vtepsw_start "$tag" "$IT_DIR/$tag.json" || { IT_FAILS=$((IT_FAILS + 1)); return; }
+	it_capture_start "kp-$tag" ul1 "$IT_DIR/$tag.pcap"
+	it_check "[$tag] VM behind vtepsw pings the kernel VTEP's address" \
+		it_ping "vm-$tag" 192.168.50.2 4
+	it_check "[$tag] the kernel side pings the VM" it_ping "kp-$tag" 192.168.50.1 3
+	it_check "[$tag] the VTEP address answers ping" it_ping "kp-$tag" "$l" 2
+	it_capture_stop "$IT_DIR/$tag.pcap"
+	local dec="-d udp.port==$port,vxlan"
+	it_check "[$tag] tshark decodes VXLAN VNI 5000 ICMP from vtepsw" test \
+		"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan.vni == 5000 && icmp && ip.src == 192.168.50.1 && udp.dstport == $port" $dec)" -ge 4
+	it_eq "[$tag] VXLAN frames with a VNI other than 5000" 0 \
+		"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan && vxlan.vni != 5000" $dec)"
+	it_eq "[$tag] outer UDP checksums that are bad" 0 \
+		"$(it_tcount "$IT_DIR/$tag.pcap" "udp.checksum.status == \"Bad\"" -o udp.check_checksum:TRUE $dec)"
+	if [ "$mode" = mcast ]; then
+		it_check "[$tag] flooded frames went to the group 239.1.1.1" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == 239.1.1.1 && vxlan.vni == 5000 && ip.src == $l" $dec)" -ge 1
+		it_check "[$tag] vtepsw joined the group with IGMP" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "igmp.type == 0x16 && igmp.maddr == 239.1.1.1")" -ge 1
+	else
+		it_check "[$tag] replies from vtepsw are unicast to the kernel VTEP" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan && ip$( [ "$fam" = 6 ] && echo v6).dst == $r && ip$( [ "$fam" = 6 ] && echo v6).src == $l" $dec)" -ge 4
+	fi
+	it_vtepsw_stop "$tag"
+	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
+}
+
+[ -z "${ONLY_CASE:-}" ] || { run_case $ONLY_CASE; it_finish; }
+run_case v4 4789 4 unicast
+run_case p8472 8472 4 unicast
+run_case v6 4789 6 unicast
+run_case mc 4789 4 mcast
+it_finish
