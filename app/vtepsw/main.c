@@ -132,7 +132,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout);
 			return -1;
 		case 'V':
-			printf("vtepsw %s (DPDK %s)\n", VTEPSW_VERSION, rte_version());
+			printf("vtepsw %s (%s)\n", VTEPSW_VERSION, rte_version());
 			return -1;
 		case ':':
 			fprintf(stderr, "vtepsw: option '%s' needs a value (try --help)\n",
@@ -231,7 +231,7 @@ main(int argc, char **argv)
 			return 0;
 		}
 		if (strcmp(argv[i], "-V") == 0 || strcmp(argv[i], "--version") == 0) {
-			printf("vtepsw %s (DPDK %s)\n", VTEPSW_VERSION, rte_version());
+			printf("vtepsw %s (%s)\n", VTEPSW_VERSION, rte_version());
 			return 0;
 		}
 	}
@@ -290,6 +290,8 @@ main(int argc, char **argv)
 	dpp.main_forwards = single;
 	dpp.pool = pool;
 	dpp.socket_id = (int)rte_socket_id();
+	dpp.stt_reasm_kb = cfg.vtep.stt_reasm_mem_kb;
+	dpp.stt_reasm_timeout_ms = cfg.vtep.stt_reasm_timeout_ms;
 	ret = vtep_dp_create(&dpp, &dp);
 	if (ret < 0) {
 		fprintf(stderr, "vtepsw: cannot create the datapath: %s\n", strerror(-ret));

@@ -68,8 +68,9 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 		worker_free(w);
 		return -ENOMEM;
 	}
-	rp.mem_cap_bytes = 4096 * 1024 / dp->p.n_workers;
-	rp.timeout_ms = 1000;
+	rp.mem_cap_bytes = (dp->p.stt_reasm_kb ? dp->p.stt_reasm_kb : 4096) * 1024u /
+			   dp->p.n_workers;
+	rp.timeout_ms = dp->p.stt_reasm_timeout_ms ? dp->p.stt_reasm_timeout_ms : 1000;
 	rp.max_frames = 1024;
 	rp.socket_id = dp->p.socket_id;
 	if (vtep_stt_reasm_create(&rp, &w->reasm) < 0)

@@ -49,6 +49,8 @@ struct vtep_dp_params {
 	bool main_forwards;         /* worker 0 is also the control thread (single lcore) */
 	struct rte_mempool *pool;   /* packet buffers for every port and copy */
 	uint32_t fdb_capacity;      /* 0: 131072 */
+	uint32_t stt_reasm_kb;      /* STT reassembly memory, all workers together (0: 4096) */
+	uint32_t stt_reasm_timeout_ms; /* per-frame reassembly timeout (0: 1000) */
 	int socket_id;
 };
 
