@@ -98,11 +98,11 @@ echo "== unit tests"
 unit build unit
 [ "$san" = 1 ] && unit build-san unit-san
 
-integ() { # script, label, vtepsw binary
-	local t=$1 label=$2 bin=$3 rc log
+integ() { # script, label, vtepsw binary [lcores]
+	local t=$1 label=$2 bin=$3 lcores=${4:-0} rc log
 	[ -n "$only" ] && [[ "$label" != *"$only"* ]] && return
 	log="$LOGDIR/${label//[:\/]/_}.log"
-	VTEPSW=$bin timeout -k 10 600 bash "$t" >"$log" 2>&1
+	IT_LCORES=$lcores VTEPSW=$bin timeout -k 10 600 bash "$t" >"$log" 2>&1
 	rc=$?
 	case $rc in
 	0) record "$label" pass ;;
@@ -119,5 +119,9 @@ for t in test/integration/*.sh; do
 	if [ "$san" = 1 ] && grep -q it_vtepsw_start "$t"; then
 		integ "$t" "it-san:$n" "$TOP/build-san/app/vtepsw/vtepsw"
 	fi
+	# with a worker lcore beside the main (control) lcore
+	case "$n" in bridge|vxlan_kernel|two_hosts)
+		integ "$t" "it-workers:$n" "$TOP/build/app/vtepsw/vtepsw" 0-1 ;;
+	esac
 done
 summary

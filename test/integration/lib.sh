@@ -118,7 +118,7 @@ it_vtepsw_start() {
 	local tag=$1 cfg=$2
 	shift 2
 	local log="$IT_DIR/vtepsw-$tag.log"
-	ip netns exec "$SWNS" "$VTEPSW" -l 0 --no-huge -m 256 --no-pci \
+	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m 256 --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
 		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" >"$log" 2>&1 &
 	local pid=$!
