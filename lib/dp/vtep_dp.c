@@ -1154,6 +1154,28 @@ vtep_dp_fdb(struct vtep_dp *dp)
 	return dp->fdb;
 }
 
+int
+vtep_dp_segment_info(const struct vtep_dp *dp, uint16_t vlan, struct vtep_dp_seg_info *si)
+{
+	int s = seg_find(dp, vlan);
+
+	if (s < 0)
+		return -ENOENT;
+	memset(si, 0, sizeof(*si));
+	si->vlan = vlan;
+	si->vni = dp->segs[s].vni;
+	for (unsigned int w = 0; w < dp->p.n_workers; w++) {
+		const struct dp_seg_counters *c = &dp->workers[w]->seg_st[vlan];
+
+		si->rx_packets += c->rx_packets;
+		si->rx_bytes += c->rx_bytes;
+		si->tx_packets += c->tx_packets;
+		si->tx_bytes += c->tx_bytes;
+		si->drops += c->drops;
+	}
+	return 0;
+}
+
 void
 vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_worker_stats *s)
 {
@@ -1178,8 +1200,17 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 				off += (size_t)snprintf(drops + off, sizeof(drops) - off, " %s=%" PRIu64,
 							vtep_drop_name(r), pi.c.drop[r]);
 		VTEP_LOG(MAIN, NOTICE, "port %-12s rx %" PRIu64 " pkts %" PRIu64 " bytes, tx %"
-			 PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64 "%s", pi.name,
+			 PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64 "%s (link %s)", pi.name,
 			 pi.c.rx_packets, pi.c.rx_bytes, pi.c.tx_packets, pi.c.tx_bytes, pi.c.drops,
-			 drops);
+			 drops, pi.link_up ? "up" : "down");
+	}
+	for (unsigned int s = 0; s < dp->n_segs; s++) {
+		struct vtep_dp_seg_info si;
+
+		if (vtep_dp_segment_info(dp, dp->segs[s].vlan, &si) < 0)
+			continue;
+		VTEP_LOG(MAIN, NOTICE, "segment vlan %u vni %u: rx %" PRIu64 " pkts %" PRIu64
+			 " bytes, tx %" PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64, si.vlan,
+			 si.vni, si.rx_packets, si.rx_bytes, si.tx_packets, si.tx_bytes, si.drops);
 	}
 }

@@ -148,6 +148,14 @@ void vtep_dp_drop_totals(const struct vtep_dp *dp, uint64_t drop[VTEP_DROP__MAX]
 /** The FDB (for dumps and tests; writes only through vtep_dp_fdb_*). */
 struct vtep_fdb *vtep_dp_fdb(struct vtep_dp *dp);
 
+/** Counters of the segment mapped to @p vlan (summed over workers). @return 0 or -ENOENT. */
+struct vtep_dp_seg_info {
+	uint16_t vlan;
+	uint32_t vni;
+	uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes, drops;
+};
+int vtep_dp_segment_info(const struct vtep_dp *dp, uint16_t vlan, struct vtep_dp_seg_info *si);
+
 /** Per-worker load: cycles spent in iterations with and without packets. */
 struct vtep_dp_worker_stats {
 	uint64_t busy_cycles, idle_cycles;

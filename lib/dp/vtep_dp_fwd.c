@@ -98,17 +98,21 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 	}
 	tmpl = tp->tmpl[seg];
 	if (tmpl == NULL) {
+		w->seg_st[vlan].drops++;
 		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
 		return;
 	}
 	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
+		w->seg_st[vlan].drops++;
 		drop_pkt(w, out, m, reason);
 		return;
 	}
 	w->st[out].tx_packets++;
 	w->st[out].tx_bytes += len;
+	w->seg_st[vlan].tx_packets++;
+	w->seg_st[vlan].tx_bytes += len;
 	for (int i = 0; i < n; i++)
 		tx_enqueue(t, w, tp->uplink, segs[i]);
 }
@@ -358,7 +362,7 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_tnl_rx rx;
 		struct vtep_l2 l2;
-		uint16_t seg, tport;
+		uint16_t seg, tport, vlan;
 		unsigned int reason;
 
 		w->st[in].rx_packets++;
@@ -392,16 +396,21 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_VNI);
 			continue;
 		}
+		vlan = t->segs[seg].vlan;
 		tport = port_of_remote(t, rx.type, &rx.remote);
 		if (tport == DP_NO_PORT && t->require_known_remote) {
+			w->seg_st[vlan].drops++;
 			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE);
 			continue;
 		}
 		if (vtep_tnl_decap(m, &rx) < 0 || vtep_pkt_parse_l2(m, &l2) < 0 ||
 		    (l2.n_tags && vtep_vlan_pop(m) < 0)) {
+			w->seg_st[vlan].drops++;
 			drop_pkt(w, in, m, VTEP_DROP_TNL_BAD_INNER);
 			continue;
 		}
+		w->seg_st[vlan].rx_packets++;
+		w->seg_st[vlan].rx_bytes += m->pkt_len;
 		if (tport != DP_NO_PORT) {
 			w->st[tport].rx_packets++;
 			w->st[tport].rx_bytes += m->pkt_len;
@@ -410,7 +419,7 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			drop_pkt(w, tport != DP_NO_PORT ? tport : in, m, VTEP_DROP_SRC_MAC_INVALID);
 			continue;
 		}
-		md[k].vlan = t->segs[seg].vlan;
+		md[k].vlan = vlan;
 		md[k].pcp = 0;
 		md[k].in = tport != DP_NO_PORT ? tport : in;
 		md[k].learn = tport != DP_NO_PORT;

@@ -93,6 +93,13 @@ struct dp_learn_msg {
 	uint16_t pad[3];
 };
 
+/* Per segment (indexed by VLAN, which stays stable while segments come and go). */
+struct dp_seg_counters {
+	uint64_t rx_packets, rx_bytes;   /* decapsulated into the segment */
+	uint64_t tx_packets, tx_bytes;   /* encapsulated out of the segment */
+	uint64_t drops;                  /* tunnel-side drops of the segment's packets */
+};
+
 struct dp_worker {
 	unsigned int id;
 	bool online;
@@ -106,6 +113,7 @@ struct dp_worker {
 	struct dp_txbuf txb[VTEP_MAX_PORTS];
 	struct vtep_dp_worker_stats load;
 	struct vtep_dp_counters st[VTEP_MAX_PORTS];
+	struct dp_seg_counters seg_st[VTEP_VLAN_COUNT];
 } __rte_cache_aligned;
 
 /* ---- control-side model ---- */

@@ -76,4 +76,5 @@ it_eq "trunk: VLAN 300 frames dropped as vlan_not_allowed" 2 "$(it_counter a tru
 it_eq "trunk: untagged frame dropped as untagged_on_trunk" 1 "$(it_counter a trunk untagged_on_trunk)"
 it_eq "vm2: tagged frames dropped as tagged_on_access" 4 "$(it_counter a vm2 tagged_on_access)"
 it_eq "vm1: multicast source MAC dropped as src_mac_invalid" 1 "$(it_counter a vm1 src_mac_invalid)"
+it_eq "vm1: link state reported" up "$(it_counter a vm1 link)"
 it_finish

@@ -155,6 +155,7 @@ it_counter() {
 	rx) echo "$line" | sed -E 's/.* rx ([0-9]+) pkts.*/\1/' ;;
 	tx) echo "$line" | sed -E 's/.* tx ([0-9]+) pkts.*/\1/' ;;
 	drops) echo "$line" | sed -E 's/.* drops ([0-9]+).*/\1/' ;;
+	link) echo "$line" | sed -E 's/.*\(link ([a-z]+)\)/\1/' ;;
 	*) echo "$line" | grep -oE " $field=[0-9]+" | cut -d= -f2 | grep . || echo 0 ;;
 	esac
 }
@@ -190,3 +191,14 @@ it_tcount() {
 
 it_ping() { ip netns exec "${IT_ID}-$1" ping -q -c "${3:-3}" -i 0.2 -W 1 "$2" >/dev/null 2>&1; }
 it_noping() { ! it_ping "$@"; }
+
+# it_seg TAG VLAN FIELD: a segment's exit counter, FIELD in rx|tx|drops.
+it_seg() {
+	local line
+	line=$(grep -E "vtepsw: segment vlan $2 vni" "$IT_DIR/vtepsw-$1.log" | tail -1)
+	case "$3" in
+	rx) echo "$line" | sed -E 's/.* rx ([0-9]+) pkts.*/\1/' ;;
+	tx) echo "$line" | sed -E 's/.* tx ([0-9]+) pkts.*/\1/' ;;
+	drops) echo "$line" | sed -E 's/.* drops ([0-9]+).*/\1/' ;;
+	esac
+}

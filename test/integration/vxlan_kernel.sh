@@ -72,6 +72,14 @@ JSON
 	fi
 	it_vtepsw_stop "$tag"
 	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
+	if [ "$mode" = unicast ]; then
+		it_eq "[$tag] segment tx == tunnel tx" "$(it_counter "$tag" kern tx)" \
+			"$(it_seg "$tag" 100 tx)"
+		it_eq "[$tag] segment rx == tunnel rx" "$(it_counter "$tag" kern rx)" \
+			"$(it_seg "$tag" 100 rx)"
+		it_check "[$tag] segment carried traffic both ways" \
+			test "$(it_seg "$tag" 100 rx)" -gt 0 -a "$(it_seg "$tag" 100 tx)" -gt 0
+	fi
 }
 
 [ -z "${ONLY_CASE:-}" ] || { run_case $ONLY_CASE; it_finish; }
