@@ -36,6 +36,7 @@ struct opts {
 	unsigned int mbufs;
 	unsigned int stats_period;
 	unsigned int idle_sleep_us;
+	unsigned int mbuf_size;
 };
 
 static void
@@ -57,6 +58,9 @@ usage(FILE *f)
 		"                          (default /run/vtepsw/vtepsw.sock)\n"
 		"  -L, --log-level LEVEL   vtepsw log level: err, warning, notice, info, debug\n"
 		"      --mbufs N           packet buffers in the pool (default %u)\n"
+		"      --mbuf-size BYTES   data room of each buffer, 2176..65535 (default 2176);\n"
+		"                          ports that copy a frame into one buffer (net_af_packet)\n"
+		"                          need it above their largest frame\n"
 		"      --stats-period S    log port counters every S seconds (default 0: only at exit)\n"
 		"      --idle-sleep US     sleep US microseconds when a poll loop has seen no packet\n"
 		"                          for 256 rounds (default 0: pure busy polling)\n"
@@ -85,6 +89,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "mbufs", required_argument, NULL, 'm' },
 		{ "stats-period", required_argument, NULL, 'p' },
 		{ "idle-sleep", required_argument, NULL, 'i' },
+		{ "mbuf-size", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -117,6 +122,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->stats_period = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end != '\0') {
 				fprintf(stderr, "vtepsw: --stats-period: '%s' is not a number\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'b':
+			o->mbuf_size = (unsigned int)strtoul(optarg, &end, 10);
+			if (*end != '\0' || o->mbuf_size < RTE_MBUF_DEFAULT_BUF_SIZE ||
+			    o->mbuf_size > UINT16_MAX) {
+				fprintf(stderr, "vtepsw: --mbuf-size: '%s' is not a number in %u..%u\n",
+					optarg, RTE_MBUF_DEFAULT_BUF_SIZE, UINT16_MAX);
 				return EXIT_USAGE;
 			}
 			break;
@@ -203,7 +217,7 @@ main(int argc, char **argv)
 {
 	struct worker_arg wargs[VTEP_MAX_WORKERS];
 	struct vtep_dp_params dpp = { 0 };
-	struct opts o = { .mbufs = DEFAULT_MBUFS };
+	struct opts o = { .mbufs = DEFAULT_MBUFS, .mbuf_size = RTE_MBUF_DEFAULT_BUF_SIZE };
 	char cerr[VTEP_CONFIG_ERR_MAX];
 	char derr[VTEP_DP_ERR_MAX];
 	struct vtep_config cfg;
@@ -278,7 +292,7 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	pool = rte_pktmbuf_pool_create("vtep_mbufs", o.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+	pool = rte_pktmbuf_pool_create("vtep_mbufs", o.mbufs, 256, 0, (uint16_t)o.mbuf_size,
 				       (int)rte_socket_id());
 	if (pool == NULL) {
 		fprintf(stderr, "vtepsw: cannot allocate %u packet buffers: %s (more memory: -m, or "

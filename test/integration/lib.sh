@@ -28,7 +28,10 @@ it_cleanup() {
 	for p in "${IT_PIDS[@]}"; do kill -INT "$p" 2>/dev/null; done
 	sleep 0.3
 	for p in "${IT_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null; done
-	for ns in "${IT_NETNS[@]}"; do ip netns del "$ns" 2>/dev/null; done
+	# namespaces made in $(...) subshells are not in IT_NETNS: remove by prefix
+	for ns in "${IT_NETNS[@]}" $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^${IT_ID}-"); do
+		ip netns del "$ns" 2>/dev/null
+	done
 	rm -rf "/var/run/dpdk/${IT_ID}"-* 2>/dev/null
 	[ -n "${KEEP_IT_DIR:-}" ] || rm -rf "$IT_DIR"
 }
@@ -118,9 +121,9 @@ it_vtepsw_start() {
 	local tag=$1 cfg=$2
 	shift 2
 	local log="$IT_DIR/vtepsw-$tag.log"
-	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m 256 --no-pci \
+	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m "${IT_MEM:-256}" --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
-		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" >"$log" 2>&1 &
+		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
 	local pid=$!
 	IT_PIDS+=("$pid")
 	eval "VTEPSW_PID_$tag=$pid"
