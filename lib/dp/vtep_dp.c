@@ -1204,6 +1204,30 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 			 pi.c.rx_packets, pi.c.rx_bytes, pi.c.tx_packets, pi.c.tx_bytes, pi.c.drops,
 			 drops, pi.link_up ? "up" : "down");
 	}
+	{
+		struct vtep_stt_reasm_stats tot = { 0 }, rs;
+
+		for (unsigned int w = 0; w < dp->p.n_workers; w++) {
+			if (dp->workers[w]->reasm == NULL)
+				continue;
+			vtep_stt_reasm_stats(dp->workers[w]->reasm, &rs);
+			tot.frames_done += rs.frames_done;
+			tot.expired += rs.expired;
+			tot.overlap += rs.overlap;
+			tot.oversize += rs.oversize;
+			tot.cap_reached += rs.cap_reached;
+			tot.duplicates += rs.duplicates;
+			tot.frames_held += rs.frames_held;
+			tot.bytes_held += rs.bytes_held;
+		}
+		if (tot.frames_done || tot.expired || tot.overlap || tot.oversize ||
+		    tot.cap_reached || tot.duplicates)
+			VTEP_LOG(MAIN, NOTICE, "stt reassembly: frames %" PRIu64 ", expired %" PRIu64
+				 ", overlap %" PRIu64 ", oversize %" PRIu64 ", cap_reached %" PRIu64
+				 ", duplicates %" PRIu64 ", held %u frames / %u bytes",
+				 tot.frames_done, tot.expired, tot.overlap, tot.oversize,
+				 tot.cap_reached, tot.duplicates, tot.frames_held, tot.bytes_held);
+	}
 	for (unsigned int s = 0; s < dp->n_segs; s++) {
 		struct vtep_dp_seg_info si;
 
