@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <check.h>
+
+#include "vtep_test.h"
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
@@ -868,17 +870,11 @@ fdb_suite(void)
 int
 main(void)
 {
-	char prefix[64];
-	char *eal_argv[] = {"test_fdb", "-l", "0", "--no-huge", "-m", "128", "--no-pci",
-			    "--no-shconf", prefix, "--log-level=*:warning", NULL};
 	SRunner *sr;
 	int failed;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ckfdb%d", (int)getpid());
-	if (rte_eal_init((int)VTEP_ARRAY_SIZE(eal_argv) - 1, eal_argv) < 0) {
-		fprintf(stderr, "test_fdb: skipped: EAL init failed (no memory or /dev/shm?)\n");
-		return 77;
-	}
+	if (vtep_test_eal_init("test_fdb", "128") != 0)
+		return VTEP_TEST_SKIP;
 	sr = srunner_create(fdb_suite());
 	srunner_set_fork_status(sr, CK_NOFORK);
 	srunner_run_all(sr, CK_ENV);

@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <check.h>
+
+#include "vtep_test.h"
 #include <rte_eal.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
@@ -677,17 +679,11 @@ pkt_suite(void)
 int
 main(void)
 {
-	char prefix[64];
-	char *eal_argv[] = {"test_pkt", "-l", "0", "--no-huge", "-m", "128", "--no-pci",
-			    "--no-shconf", prefix, "--log-level=*:warning", NULL};
 	SRunner *sr;
 	int failed;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ckpkt%d", (int)getpid());
-	if (rte_eal_init((int)VTEP_ARRAY_SIZE(eal_argv) - 1, eal_argv) < 0) {
-		fprintf(stderr, "test_pkt: skipped: EAL init failed (no memory or /dev/shm?)\n");
-		return 77;
-	}
+	if (vtep_test_eal_init("test_pkt", "128") != 0)
+		return VTEP_TEST_SKIP;
 	pool = rte_pktmbuf_pool_create("ckpkt", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				       SOCKET_ID_ANY);
 	if (pool == NULL) {

@@ -2,6 +2,8 @@
 /* Unit tests of the STT driver: scapy golden vectors, segmentation, parse and reassembly. */
 #include <arpa/inet.h>
 #include <check.h>
+
+#include "vtep_test.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -939,18 +941,12 @@ stt_suite(void)
 int
 main(void)
 {
-	char prefix[64];
-	char *eal_argv[] = {"test_stt", "-l", "0", "--no-huge", "-m", "256", "--no-pci",
-			    "--no-shconf", prefix, "--log-level=*:warning", NULL};
 	const char *pcap = getenv("VTEP_STT_PCAP");
 	SRunner *sr;
 	int failed;
 
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ckstt%d", (int)getpid());
-	if (rte_eal_init((int)VTEP_ARRAY_SIZE(eal_argv) - 1, eal_argv) < 0) {
-		fprintf(stderr, "test_stt: EAL init failed\n");
-		return 77;
-	}
+	if (vtep_test_eal_init("test_stt", "256") != 0)
+		return VTEP_TEST_SKIP;
 	g_pool = rte_pktmbuf_pool_create("ckstt", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					 SOCKET_ID_ANY);
 	if (g_pool == NULL) {
