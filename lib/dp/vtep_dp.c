@@ -488,6 +488,7 @@ dp_commit(struct vtep_dp *dp, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot build datapath tables: %s", strerror(-ret));
 		return ret;
 	}
+	t->gen = ++dp->gen; /* starts at 1: a zeroed worker cache never matches */
 	old = dp->tables;
 	__atomic_store_n(&dp->tables, t, __ATOMIC_RELEASE);
 	if (old != NULL) {

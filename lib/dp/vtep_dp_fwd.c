@@ -338,14 +338,26 @@ seg_of_vni(const struct dp_tables *t, uint32_t vni)
 	return DP_NO_SEG;
 }
 
-/* Tunnel port of a remote VTEP address and tunnel type. */
+/* Tunnel port of a remote VTEP address and tunnel type: the worker's last answer when the
+ * tables are unchanged (bursts usually come from one remote), else a scan. */
 static inline uint16_t
-port_of_remote(const struct dp_tables *t, uint8_t type, const struct vtep_ip *ip)
+port_of_remote(const struct dp_tables *t, struct dp_worker *w, uint8_t type,
+	       const struct vtep_ip *ip)
 {
+	uint16_t port = DP_NO_PORT;
+
+	if (w->rc_gen == t->gen && w->rc_type == type && vtep_ip_equal(&w->rc_ip, ip))
+		return w->rc_port;
 	for (unsigned int i = 0; i < t->n_remotes; i++)
-		if (t->remotes[i].type == type && vtep_ip_equal(&t->remotes[i].ip, ip))
-			return t->remotes[i].port;
-	return DP_NO_PORT;
+		if (t->remotes[i].type == type && vtep_ip_equal(&t->remotes[i].ip, ip)) {
+			port = t->remotes[i].port;
+			break;
+		}
+	w->rc_gen = t->gen;
+	w->rc_type = type;
+	w->rc_ip = *ip;
+	w->rc_port = port;
+	return port;
 }
 
 /* Ingress on the uplink: tunnel decap into the L2 stage, underlay control to the
@@ -397,7 +409,7 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			continue;
 		}
 		vlan = t->segs[seg].vlan;
-		tport = port_of_remote(t, rx.type, &rx.remote);
+		tport = port_of_remote(t, w, rx.type, &rx.remote);
 		if (tport == DP_NO_PORT && t->require_known_remote) {
 			w->seg_st[vlan].drops++;
 			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE);

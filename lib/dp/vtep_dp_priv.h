@@ -54,6 +54,7 @@ struct dp_remote {
 };
 
 struct dp_tables {
+	uint64_t gen;                       /* increases with every commit (never reused) */
 	unsigned int n_ports;               /* slots in ports[] */
 	struct dp_tport ports[VTEP_MAX_PORTS];
 	/* per VLAN: local (ETH, non-uplink) member ports */
@@ -108,6 +109,12 @@ struct dp_worker {
 	struct rte_mempool *pool;
 	struct vtep_tnl_encap_ctx encap;
 	struct vtep_stt_reasm *reasm;
+	/* one-entry cache of the last remote VTEP seen on decap; valid for tables rc_gen only
+	 * (a generation, not a pointer: freed tables' memory can be reused) */
+	uint64_t rc_gen;
+	struct vtep_ip rc_ip;
+	uint8_t rc_type;
+	uint16_t rc_port;
 	uint16_t n_dirty;
 	uint16_t dirty[VTEP_MAX_PORTS];
 	struct dp_txbuf txb[VTEP_MAX_PORTS];
@@ -157,6 +164,7 @@ struct vtep_dp {
 	struct rte_rcu_qsbr *qsbr;
 	struct vtep_fdb *fdb;
 	struct dp_tables *tables;           /* published; workers load-acquire */
+	uint64_t gen;                       /* generation of the last compiled tables */
 	struct dp_worker *workers[VTEP_MAX_WORKERS];
 	unsigned int control_sender;        /* tx sender index of the control thread */
 	/* model */
