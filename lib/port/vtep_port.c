@@ -78,6 +78,14 @@ vtep_port_link(const struct vtep_port *port, uint32_t *speed_mbps)
 }
 
 int
+vtep_port_xstats(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned int n)
+{
+	if (port->ops == NULL || port->ops->xstats == NULL)
+		return 0;
+	return port->ops->xstats(port, xs, n);
+}
+
+int
 vtep_port_hw_stats(const struct vtep_port *port, struct rte_eth_stats *st)
 {
 	return rte_eth_stats_get(port->port_id, st);

@@ -72,6 +72,18 @@ bool vtep_port_link(const struct vtep_port *port, uint32_t *speed_mbps);
 /** The device's own counters (rx/tx packets, bytes, missed, errors). @return 0 or -errno. */
 int vtep_port_hw_stats(const struct vtep_port *port, struct rte_eth_stats *st);
 
+/** One driver-specific counter (see vtep_port_xstats()). */
+struct vtep_port_xstat {
+	char name[64];
+	uint64_t value;
+};
+
+/**
+ * Driver-specific counters of @p port, if its driver has any.
+ * @return entries available (may exceed @p n; only @p n are filled), 0 if none, or -errno.
+ */
+int vtep_port_xstats(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned int n);
+
 /** Receive a burst on queue @p q. */
 static inline uint16_t
 vtep_port_rx(const struct vtep_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)

@@ -17,6 +17,12 @@ struct vtep_port_ops {
 		    size_t errlen);
 	/** Stop, close, remove. */
 	void (*close)(struct vtep_port *port);
+	/**
+	 * Optional: driver-specific counters (e.g. an XDP program's per-reason counts, vhost
+	 * queue state) beyond the ethdev ones. Fill at most @p n entries.
+	 * @return entries available (may exceed @p n), or -errno.
+	 */
+	int (*xstats)(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned int n);
 };
 
 extern const struct vtep_port_ops vtep_port_ethdev_ops;
