@@ -1185,6 +1185,22 @@ vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_wo
 		*s = dp->workers[w]->load;
 }
 
+/* One line of a port driver's own counters (vhost queue state, ...), if it has any. */
+static void
+log_port_xstats(const struct vtep_port *port, const char *name)
+{
+	struct vtep_port_xstat xs[160];
+	char line[4096];
+	size_t off = 0;
+	int n = vtep_port_xstats(port, xs, RTE_DIM(xs));
+
+	for (int i = 0; i < n && i < (int)RTE_DIM(xs) && off < sizeof(line) - 1; i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64, xs[i].name,
+					xs[i].value);
+	if (off > 0)
+		VTEP_LOG(MAIN, NOTICE, "port %s xstats:%s", name, line);
+}
+
 void
 vtep_dp_log_counters(const struct vtep_dp *dp)
 {
@@ -1204,6 +1220,8 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 			 PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64 "%s (link %s)", pi.name,
 			 pi.c.rx_packets, pi.c.rx_bytes, pi.c.tx_packets, pi.c.tx_bytes, pi.c.drops,
 			 drops, pi.link_up ? "up" : "down");
+		if (pi.kind == VTEP_DP_PORT_ETH)
+			log_port_xstats(dp->ports[i].eth, pi.name);
 	}
 	{
 		struct vtep_stt_reasm_stats tot = { 0 }, rs;

@@ -11,6 +11,7 @@
 
 /* The fixed set of port drivers, tried in order; ethdev takes anything EAL can probe. */
 static const struct vtep_port_ops *const port_drivers[] = {
+	&vtep_port_vhost_ops,       /* net_vhost / eth_vhost devargs */
 	&vtep_port_ethdev_ops,
 };
 

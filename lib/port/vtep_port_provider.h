@@ -26,5 +26,6 @@ struct vtep_port_ops {
 };
 
 extern const struct vtep_port_ops vtep_port_ethdev_ops;
+extern const struct vtep_port_ops vtep_port_vhost_ops;
 
 #endif
