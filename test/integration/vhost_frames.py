@@ -9,6 +9,8 @@
 #       the UDP frames to DPORT in GOT are exactly SENT's, in order (prints the first diff)
 #   vhost_frames.py tso OUT.pcap SRC_MAC DST_MAC SRC_IP DST_IP PAYLOAD [v6]
 #       one TCP frame with PAYLOAD bytes (a TSO "super frame" from a guest)
+#   vhost_frames.py telemetry SOCKET CMD KEY
+#       one value from a DPDK process's telemetry socket, e.g. /eal/heap_info,0 Alloc_count
 #   vhost_frames.py tcpcheck IN.pcap SRC_IP DST_IP SPORT
 #       reassemble the TCP payload bytes of one flow by sequence number; print
 #       "segments=N bytes=N max_frame=N csum_bad=N"
@@ -90,6 +92,17 @@ def tcpcheck(path, sip, dip, sport):
           (len(segs), len(data), max_frame, bad, int(ok)))
 
 
+def telemetry(path, cmd, key):
+    import json
+    import socket
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(path)
+    s.recv(4096)
+    s.send(cmd.encode())
+    reply = json.loads(s.recv(1 << 16))
+    print(reply[cmd.split(",")[0]][key])
+
+
 def main():
     cmd = sys.argv[1]
     a = sys.argv[2:]
@@ -102,6 +115,8 @@ def main():
         sys.exit(cmp(a[0], a[1], int(a[2])))
     elif cmd == "tso":
         tso(a[0], a[1], a[2], a[3], a[4], int(a[5]), len(a) > 6 and a[6] == "v6")
+    elif cmd == "telemetry":
+        telemetry(a[0], a[1], a[2])
     elif cmd == "tcpcheck":
         tcpcheck(a[0], a[1], a[2], int(a[3]))
     else:

@@ -65,6 +65,7 @@ struct stats {
 	uint64_t rx, rx_q[MAX_Q], rx_bytes, rx_partial, rx_gso, rx_big;
 	uint64_t arp_replies, echo_replies;
 	uint64_t tx_all;            /* every frame transmitted (sent + replies) */
+	uint64_t link_downs, link_ups;  /* after the first link up */
 };
 
 static void
@@ -403,7 +404,8 @@ main(int argc, char **argv)
 	struct opts o = { 0 };
 	struct rte_mempool *pool;
 	unsigned int n_frames = 0, next = 0, idle = 0;
-	uint64_t hz, start, end, link_at = 0, next_tx;
+	uint64_t hz, start, end, link_at = 0, next_tx, next_link;
+	bool was_up = true;
 	FILE *rf = NULL;
 	uint16_t pid = 0;
 	int ret;
@@ -414,6 +416,7 @@ main(int argc, char **argv)
 	parse(argc - ret, argv + ret, &o);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);   /* the switch may go away mid-write, as QEMU expects too */
 	if (rte_eth_dev_count_avail() == 0)
 		die(2, "no port: give --vdev net_virtio_user0,path=SOCKET");
 	pool = rte_pktmbuf_pool_create("vmsim", 8191, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -438,8 +441,22 @@ main(int argc, char **argv)
 	link_at = rte_rdtsc();
 	end = link_at + (uint64_t)(o.duration * hz);
 	next_tx = link_at;
+	next_link = link_at;
 	while (!quit && rte_rdtsc() < end) {
 		bool busy = false;
+
+		/* Reading the link is also what lets a virtio-user server accept a restarted
+		 * vhost-user client (DPDK reconnects there), so poll it as a guest driver would. */
+		if (rte_rdtsc() >= next_link) {
+			bool up = link_up(pid);
+
+			if (up != was_up) {
+				st.link_downs += !up;
+				st.link_ups += up;
+				was_up = up;
+			}
+			next_link += hz / 10;
+		}
 
 		for (uint16_t q = 0; q < o.queues; q++) {
 			uint16_t n = rte_eth_rx_burst(pid, q, pkts, BURST), k = 0;
@@ -517,8 +534,9 @@ main(int argc, char **argv)
 	print_q("rx_q", st.rx_q, o.queues, false);
 	printf("\"rx_bytes\": %" PRIu64 ", \"rx_partial_csum\": %" PRIu64 ", \"rx_gso\": %" PRIu64
 	       ", \"rx_big\": %" PRIu64 ", \"arp_replies\": %" PRIu64 ", \"echo_replies\": %"
-	       PRIu64 ", \"tx_all\": %" PRIu64 "}\n", st.rx_bytes, st.rx_partial, st.rx_gso,
-	       st.rx_big, st.arp_replies, st.echo_replies, st.tx_all);
+	       PRIu64 ", \"tx_all\": %" PRIu64 ", \"link_downs\": %" PRIu64 ", \"link_ups\": %"
+	       PRIu64 "}\n", st.rx_bytes, st.rx_partial, st.rx_gso, st.rx_big, st.arp_replies,
+	       st.echo_replies, st.tx_all, st.link_downs, st.link_ups);
 	fflush(stdout);
 	rte_eth_dev_stop(pid);
 	rte_eth_dev_close(pid);

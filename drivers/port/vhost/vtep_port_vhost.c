@@ -319,6 +319,10 @@ on_link(struct vhost_priv *vp)
 	if (link.link_status != RTE_ETH_LINK_UP) {
 		if (!__atomic_exchange_n(&vp->connected, 0, __ATOMIC_RELAXED))
 			return;
+		/* The PMD forgets vring state on disconnect without queue events. */
+		__atomic_store_n(&vp->rxq_on, 0, __ATOMIC_RELAXED);
+		__atomic_store_n(&vp->txq_on, 0, __ATOMIC_RELAXED);
+		update_txq(vp);
 		__atomic_store_n(&port->offloads, 0, __ATOMIC_RELAXED);
 		__atomic_fetch_add(&vp->disconnects, 1, __ATOMIC_RELAXED);
 		VTEP_LOG(PORT, NOTICE, "port %s: VM disconnected from %s (link down)%s",
