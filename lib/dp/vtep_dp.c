@@ -1229,6 +1229,15 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 				 tot.frames_done, tot.expired, tot.overlap, tot.oversize,
 				 tot.cap_reached, tot.duplicates, tot.frames_held, tot.bytes_held);
 	}
+	{
+		uint64_t too_big = 0;
+
+		for (unsigned int w = 0; w < dp->p.n_workers; w++)
+			too_big += dp->workers[w]->load.icmp_too_big;
+		if (too_big)
+			VTEP_LOG(MAIN, NOTICE, "path mtu: %" PRIu64 " ICMP too-big messages sent to VMs",
+				 too_big);
+	}
 	for (unsigned int s = 0; s < dp->n_segs; s++) {
 		struct vtep_dp_seg_info si;
 

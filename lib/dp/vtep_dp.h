@@ -160,6 +160,7 @@ int vtep_dp_segment_info(const struct vtep_dp *dp, uint16_t vlan, struct vtep_dp
 struct vtep_dp_worker_stats {
 	uint64_t busy_cycles, idle_cycles;
 	uint64_t packets, iterations;
+	uint64_t icmp_too_big;        /* path-MTU messages sent back to VMs */
 };
 void vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_worker_stats *s);
 

@@ -78,11 +78,34 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 	w->n_dirty = 0;
 }
 
+static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+			  const struct dp_md *md, uint16_t out);
+
+/* An inner packet did not fit the tunnel: tell its sender the path MTU (cold path). */
+static void
+pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_mbuf *m,
+	      const struct dp_md *md, const struct vtep_tnl_template *tmpl)
+{
+	struct dp_md rmd = *md;
+	struct rte_mbuf *r;
+
+	if (md->from_tnl || t->ports[md->in].kind != VTEP_DP_PORT_ETH || tmpl->mtu <= tmpl->len ||
+	    !vtep_dp_pmtu_allow(&w->pmtu_limit, vtep_clock_ms_cached))
+		return;
+	r = vtep_dp_pmtu_reply(w->pool, m, (uint16_t)(tmpl->mtu - tmpl->len));
+	if (r == NULL)
+		return;
+	w->load.icmp_too_big++;
+	rmd.pcp = 0;
+	output(t, w, r, &rmd, md->in);
+}
+
 /* Encapsulate toward a tunnel port and queue the result on the uplink. */
 static void
-output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, uint16_t vlan,
-	      uint16_t out)
+output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	      const struct dp_md *md, uint16_t out)
 {
+	uint16_t vlan = md->vlan;
 	const struct dp_tport *tp = &t->ports[out];
 	struct rte_mbuf *segs[64];
 	const struct vtep_tnl_template *tmpl;
@@ -106,6 +129,8 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;
+		if (reason == VTEP_DROP_MTU_EXCEEDED)
+			pmtu_feedback(t, w, m, md, tmpl);
 		drop_pkt(w, out, m, reason);
 		return;
 	}
@@ -125,7 +150,7 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	const struct dp_tport *tp = &t->ports[out];
 
 	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
-		output_tunnel(t, w, m, md->vlan, out);
+		output_tunnel(t, w, m, md, out);
 		return;
 	}
 	if (!dp_vlan_member(tp, md->vlan)) {

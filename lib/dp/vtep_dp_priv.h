@@ -10,6 +10,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "vtep_dp.h"
+#include "vtep_dp_pmtu.h"
 #include "vtep_fdb.h"
 #include "vtep_port.h"
 #include "vtep_tunnel.h"
@@ -115,6 +116,7 @@ struct dp_worker {
 	struct vtep_ip rc_ip;
 	uint8_t rc_type;
 	uint16_t rc_port;
+	struct vtep_pmtu_limit pmtu_limit;
 	uint16_t n_dirty;
 	uint16_t dirty[VTEP_MAX_PORTS];
 	struct dp_txbuf txb[VTEP_MAX_PORTS];

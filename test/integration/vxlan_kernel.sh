@@ -7,13 +7,40 @@
 . "$(dirname "$0")/lib.sh"
 it_init
 
+# pmtu_checks TAG FAMILY: an inner packet one byte too big for the tunnel, with DF, gets
+# ICMP "fragmentation needed" (IPv4) or "packet too big" (IPv6) naming the tunnel's MTU,
+# and the VM's kernel takes it: its route cache records that MTU and a packet of exactly
+# that size then crosses the tunnel.
+pmtu_checks() {
+	local tag=$1 fam=$2 pmtu vmns
+	pmtu=$([ "$fam" = 4 ] && echo 1450 || echo 1430)
+	vmns="${IT_ID}-vm-$tag"
+	ip -n "$vmns" addr add fd50::1/64 dev eth0 nodad
+	ip -n "${IT_ID}-kp-$tag" addr add fd50::2/64 dev vx0 nodad
+	ip netns exec "$vmns" ping -M do -c 2 -i 0.3 -W 1 -s $((pmtu - 27)) 192.168.50.2 \
+		>"$IT_DIR/$tag.pmtu4" 2>&1
+	it_check "[$tag] a DF ping 1 byte too big gets ICMP frag-needed, mtu $pmtu" \
+		grep -q "mtu = $pmtu" "$IT_DIR/$tag.pmtu4"
+	it_check "[$tag] the VM's kernel cached path MTU $pmtu" \
+		bash -c "ip -n $vmns route get 192.168.50.2 | grep -q 'mtu $pmtu'"
+	it_check "[$tag] a DF ping of exactly $pmtu bytes crosses the tunnel" \
+		bash -c "ip netns exec $vmns ping -q -M do -c 2 -i 0.2 -W 2 -s $((pmtu - 28)) 192.168.50.2 >/dev/null"
+	it_check "[$tag] IPv6 inner: the VM reaches fd50::2" it_ping "vm-$tag" fd50::2 3
+	ip netns exec "$vmns" ping -6 -M do -c 2 -i 0.3 -W 1 -s $((pmtu - 47)) fd50::2 \
+		>"$IT_DIR/$tag.pmtu6" 2>&1
+	it_check "[$tag] an IPv6 ping 1 byte too big gets packet-too-big, mtu $pmtu" \
+		grep -q "Packet too big: mtu=$pmtu" "$IT_DIR/$tag.pmtu6"
+	it_check "[$tag] an IPv6 ping of exactly $pmtu bytes crosses the tunnel" \
+		bash -c "ip netns exec $vmns ping -6 -q -M do -c 2 -i 0.2 -W 2 -s $((pmtu - 48)) fd50::2 >/dev/null"
+}
+
 # run_case TAG PORT FAMILY MODE(unicast|mcast)
 run_case() {
 	local tag=$1 port=$2 fam=$3 mode=$4
 	local hv kp vm l r plen vtep tunnels flood seg_extra kdev
 	hv=$(it_netns "hv-$tag")
 	kp=$(it_netns "kp-$tag" v6)
-	vm=$(it_netns "vm-$tag")
+	vm=$(it_netns "vm-$tag" v6)
 	SWNS=$hv
 	it_link "hv-$tag" ul0 "kp-$tag" ul1
 	it_vm "vm-$tag" p-vm 192.168.50.1/24
@@ -53,6 +80,7 @@ JSON
 		it_ping "vm-$tag" 192.168.50.2 4
 	it_check "[$tag] the kernel side pings the VM" it_ping "kp-$tag" 192.168.50.1 3
 	it_check "[$tag] the VTEP address answers ping" it_ping "kp-$tag" "$l" 2
+	[ "$mode" = unicast ] && pmtu_checks "$tag" "$fam"
 	it_capture_stop "$IT_DIR/$tag.pcap"
 	local dec="-d udp.port==$port,vxlan"
 	it_check "[$tag] tshark decodes VXLAN VNI 5000 ICMP from vtepsw" test \
@@ -77,6 +105,10 @@ JSON
 			"$(it_seg "$tag" 100 tx)"
 		it_eq "[$tag] segment rx == tunnel rx" "$(it_counter "$tag" kern rx)" \
 			"$(it_seg "$tag" 100 rx)"
+		it_check "[$tag] oversized inner packets counted as mtu_exceeded" \
+			test "$(it_counter "$tag" kern mtu_exceeded)" -ge 2
+		it_check "[$tag] ICMP too-big messages counted" \
+			grep -qE "path mtu: [1-9][0-9]* ICMP" "$IT_DIR/vtepsw-$tag.log"
 		it_check "[$tag] segment carried traffic both ways" \
 			test "$(it_seg "$tag" 100 rx)" -gt 0 -a "$(it_seg "$tag" 100 tx)" -gt 0
 	fi
