@@ -134,6 +134,7 @@ struct vtep_dp_port_info {
 	uint8_t mac[6];
 	enum vtep_tunnel_type tnl_type;       /* TUNNEL only */
 	struct vtep_ip remote;                /* TUNNEL only */
+	bool learned;                         /* TUNNEL: created by flood-and-learn, not config */
 	struct vtep_dp_counters c;
 };
 

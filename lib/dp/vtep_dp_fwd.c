@@ -3,6 +3,8 @@
  * The fast path: one poll iteration of a worker. Run to completion over bursts; no locks,
  * no allocation other than mbufs, no syscalls, no logging.
  */
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_prefetch.h>
@@ -385,6 +387,31 @@ port_of_remote(const struct dp_tables *t, struct dp_worker *w, uint8_t type,
 	return port;
 }
 
+/* Ask the control thread to create a tunnel port for a remote VTEP that is not configured
+ * and learn the frame's source MAC behind it (RFC 7348 flood-and-learn). Rate-limited so
+ * a flood of spoofed outer sources cannot crowd out ordinary learning. */
+static void
+learn_remote(struct dp_worker *w, const struct rte_mbuf *m, uint16_t vlan,
+	     const struct vtep_tnl_rx *rx)
+{
+	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, 6);
+	struct dp_learn_msg lm;
+
+	if (vtep_clock_ms_cached != w->rl_window_ms) {
+		w->rl_window_ms = vtep_clock_ms_cached;
+		w->rl_sent = 0;
+	}
+	if (w->rl_sent >= DP_REMOTE_LEARN_PER_MS)
+		return;
+	w->rl_sent++;
+	memset(&lm, 0, sizeof(lm));
+	lm.key = vtep_l2_key(vlan, src);
+	lm.port = DP_NO_PORT;
+	lm.type = rx->type;
+	lm.remote = rx->remote;
+	rte_ring_enqueue_elem(w->learn_ring, &lm, sizeof(lm));
+}
+
 /* Ingress on the uplink: tunnel decap into the L2 stage, underlay control to the
  * control thread, everything else dropped with its reason. */
 static void
@@ -456,6 +483,8 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			drop_pkt(w, tport != DP_NO_PORT ? tport : in, m, VTEP_DROP_SRC_MAC_INVALID);
 			continue;
 		}
+		if (tport == DP_NO_PORT)
+			learn_remote(w, m, vlan, &rx);
 		md[k].vlan = vlan;
 		md[k].pcp = 0;
 		md[k].in = tport != DP_NO_PORT ? tport : in;

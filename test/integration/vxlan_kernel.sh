@@ -37,7 +37,7 @@ pmtu_checks() {
 # run_case TAG PORT FAMILY MODE(unicast|mcast)
 run_case() {
 	local tag=$1 port=$2 fam=$3 mode=$4
-	local hv kp vm l r plen vtep tunnels flood seg_extra kdev
+	local hv kp vm l r plen vtep tunnels flood seg_extra bridge_extra kdev
 	hv=$(it_netns "hv-$tag")
 	kp=$(it_netns "kp-$tag" v6)
 	vm=$(it_netns "vm-$tag" v6)
@@ -58,17 +58,19 @@ run_case() {
 		tunnels=""
 		flood="[]"
 		seg_extra=", \"mcast_group\": \"239.1.1.1\""
+		bridge_extra='"bridge": {"mac_aging_s": 10},'
 	else
 		kdev="remote $l dev ul1"
 		tunnels="{\"name\": \"kern\", \"type\": \"vxlan\", \"remote_ip\": \"$r\"}"
 		flood="[\"kern\"]"
 		seg_extra=""
+		bridge_extra=""
 	fi
 	ip -n "$kp" link add vx0 type vxlan id 5000 local "$r" $kdev dstport "$port"
 	ip -n "$kp" addr add 192.168.50.2/24 dev vx0
 	ip -n "$kp" link set vx0 up
 	cat >"$IT_DIR/$tag.json" <<JSON
-{"vtep": {$vtep, "uplink": "up0", "udp_port": $port},
+{$bridge_extra "vtep": {$vtep, "uplink": "up0", "udp_port": $port},
  "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
            {"name": "vm", "devargs": "net_af_packet1,iface=p-vm", "vlan": 100}],
  "tunnels": [$tunnels],
@@ -94,12 +96,32 @@ JSON
 			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == 239.1.1.1 && vxlan.vni == 5000 && ip.src == $l" $dec)" -ge 1
 		it_check "[$tag] vtepsw joined the group with IGMP" test \
 			"$(it_tcount "$IT_DIR/$tag.pcap" "igmp.type == 0x16 && igmp.maddr == 239.1.1.1")" -ge 1
+		it_check "[$tag] unicast to the learned MAC goes straight to the kernel VTEP" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == $r && ip.src == $l && vxlan.vni == 5000 && icmp.type == 0" $dec)" -ge 3
 	else
 		it_check "[$tag] replies from vtepsw are unicast to the kernel VTEP" test \
 			"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan && ip$( [ "$fam" = 6 ] && echo v6).dst == $r && ip$( [ "$fam" = 6 ] && echo v6).src == $l" $dec)" -ge 4
 	fi
+	if [ "$mode" = mcast ]; then
+		# the MACs behind the learned tunnel age out after 10 s, then the tunnel goes
+		for _ in $(seq 30); do
+			grep -q "learned tunnel vxlan@$r removed" "$IT_DIR/vtepsw-$tag.log" && break
+			sleep 1
+		done
+		it_check "[$tag] the learned tunnel is removed once its MACs aged out" \
+			grep -q "learned tunnel vxlan@$r removed (its MAC addresses aged out)" \
+			"$IT_DIR/vtepsw-$tag.log"
+		it_check "[$tag] after that the VM still reaches the kernel side" \
+			it_ping "vm-$tag" 192.168.50.2 3
+	fi
 	it_vtepsw_stop "$tag"
 	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
+	if [ "$mode" = mcast ]; then
+		it_check "[$tag] vtepsw learned the remote VTEP $r from the group traffic" \
+			grep -q "learned remote VTEP $r (vxlan): tunnel vxlan@$r" "$IT_DIR/vtepsw-$tag.log"
+		it_check "[$tag] the learned tunnel carried traffic both ways" test \
+			"$(it_counter "$tag" "vxlan@$r" rx)" -gt 0 -a "$(it_counter "$tag" "vxlan@$r" tx)" -gt 0
+	fi
 	if [ "$mode" = unicast ]; then
 		it_eq "[$tag] segment tx == tunnel tx" "$(it_counter "$tag" kern tx)" \
 			"$(it_seg "$tag" 100 tx)"
