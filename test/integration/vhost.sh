@@ -15,8 +15,6 @@
 . "$(dirname "$0")/vhost.inc"
 it_init
 
-FR="$PY $HERE/vhost_frames.py"
-EAL_LOG="--log-level=lib.vhost.*:warning --log-level=pmd.net.vhost:warning"
 it_netns h1 >/dev/null
 it_netns h2 >/dev/null
 it_link h1 ul0 h2 ul0

@@ -7,6 +7,8 @@
 #   vhost_frames.py send IFACE IN.pcap          send a pcap's frames (scapy sendp)
 #   vhost_frames.py cmp SENT.pcap GOT.pcap DPORT
 #       the UDP frames to DPORT in GOT are exactly SENT's, in order (prints the first diff)
+#   vhost_frames.py cmpset SENT.pcap GOT.pcap DPORT
+#       the same, in any order (frames from several queues may interleave)
 #   vhost_frames.py tso OUT.pcap SRC_MAC DST_MAC SRC_IP DST_IP PAYLOAD [v6]
 #       one TCP frame with PAYLOAD bytes (a TSO "super frame" from a guest)
 #   vhost_frames.py telemetry SOCKET CMD KEY
@@ -43,8 +45,10 @@ def udp_to(pkts, dport):
     return [bytes(p) for p in pkts if UDP in p and p[UDP].dport == dport]
 
 
-def cmp(sent, got, dport):
+def cmp(sent, got, dport, any_order=False):
     a, b = udp_to(rdpcap(sent), dport), udp_to(rdpcap(got), dport)
+    if any_order:
+        a, b = sorted(a), sorted(b)
     if a == b:
         print("identical: %d frames" % len(a))
         return 0
@@ -111,8 +115,8 @@ def main():
     elif cmd == "send":
         for f in rdpcap(a[1]):
             sendp(f, iface=a[0])
-    elif cmd == "cmp":
-        sys.exit(cmp(a[0], a[1], int(a[2])))
+    elif cmd in ("cmp", "cmpset"):
+        sys.exit(cmp(a[0], a[1], int(a[2]), cmd == "cmpset"))
     elif cmd == "tso":
         tso(a[0], a[1], a[2], a[3], a[4], int(a[5]), len(a) > 6 and a[6] == "v6")
     elif cmd == "telemetry":

@@ -14,10 +14,7 @@
 . "$(dirname "$0")/vhost.inc"
 it_init
 
-FR="$PY $HERE/vhost_frames.py"
-EAL_LOG="--log-level=lib.vhost.*:warning --log-level=pmd.net.vhost:warning"
-SWNS=$(it_netns h1)
-it_vm h1v p100 192.168.100.11/24
+one_host
 cat >"$IT_DIR/h1.json" <<JSON
 {"ports": [{"name": "vmc", "devargs": "net_vhost0,iface=$IT_DIR/vmc.sock,client=1", "vlan": 100},
            {"name": "vms", "devargs": "net_vhost1,iface=$IT_DIR/vms.sock", "vlan": 100},

@@ -7,7 +7,7 @@
  * receives to a pcap file, and prints a JSON summary with per-queue counts.
  *
  *   vtep-vmsim [EAL options with --vdev net_virtio_user0,path=SOCK[,queues=N][,server=1]]
- *              -- [--ip A.B.C.D] [--mac MAC] [--send FILE] [--loop] [--pps N]
+ *              -- [--ip A.B.C.D] [--mac MAC] [--send FILE] [--send-after S] [--loop] [--pps N]
  *                 [--tso MSS] [--csum] [--guest-offloads] [--recv FILE]
  *                 [--duration S] [--wait-link S] [--queues N] [--idle-sleep US]
  *
@@ -55,7 +55,7 @@ struct opts {
 	bool have_mac;
 	uint64_t pps;
 	unsigned int tso_mss;
-	double duration, wait_link;
+	double duration, wait_link, send_after;
 	uint16_t queues;
 	unsigned int idle_us;       /* sleep after 256 idle rounds (shared test machines) */
 };
@@ -304,7 +304,8 @@ parse(int argc, char **argv, struct opts *o)
 		{ "csum", 0, NULL, 'c' }, { "guest-offloads", 0, NULL, 'g' },
 		{ "recv", 1, NULL, 'r' }, { "duration", 1, NULL, 'd' },
 		{ "wait-link", 1, NULL, 'w' }, { "queues", 1, NULL, 'q' },
-		{ "idle-sleep", 1, NULL, 'u' }, { NULL, 0, NULL, 0 },
+		{ "idle-sleep", 1, NULL, 'u' }, { "send-after", 1, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct in_addr a;
 	int c;
@@ -335,6 +336,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'r': o->recv = optarg; break;
 		case 'd': o->duration = atof(optarg); break;
 		case 'w': o->wait_link = atof(optarg); break;
+		case 'a': o->send_after = atof(optarg); break;
 		case 'u': o->idle_us = (unsigned int)strtoul(optarg, NULL, 10); break;
 		case 'q':
 			o->queues = (uint16_t)strtoul(optarg, NULL, 10);
@@ -440,7 +442,7 @@ main(int argc, char **argv)
 	}
 	link_at = rte_rdtsc();
 	end = link_at + (uint64_t)(o.duration * hz);
-	next_tx = link_at;
+	next_tx = link_at + (uint64_t)(o.send_after * hz);
 	next_link = link_at;
 	while (!quit && rte_rdtsc() < end) {
 		bool busy = false;
