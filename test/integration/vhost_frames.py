@@ -9,20 +9,22 @@
 #       the UDP frames to DPORT in GOT are exactly SENT's, in order (prints the first diff)
 #   vhost_frames.py cmpset SENT.pcap GOT.pcap DPORT
 #       the same, in any order (frames from several queues may interleave)
-#   vhost_frames.py tso OUT.pcap SRC_MAC DST_MAC SRC_IP DST_IP PAYLOAD [v6]
-#       one TCP frame with PAYLOAD bytes (a TSO "super frame" from a guest)
+#   vhost_frames.py tsoframes OUT.pcap SPEC...
+#       one 802.1Q-tagged TCP frame per SPEC "vlan,dst_mac,sport,payload[,v6]" (TSO super
+#       frames from a guest when payload exceeds the MSS), payload bytes (i*7+3) & 0xff
 #   vhost_frames.py telemetry SOCKET CMD KEY
 #       one value from a DPDK process's telemetry socket, e.g. /eal/heap_info,0 Alloc_count
-#   vhost_frames.py tcpcheck IN.pcap SRC_IP DST_IP SPORT
-#       reassemble the TCP payload bytes of one flow by sequence number; print
-#       "segments=N bytes=N max_frame=N csum_bad=N"
+#   vhost_frames.py tcpcheck IN.pcap SPORT
+#       reassemble the payload of the TCP flow from SPORT by sequence number; print
+#       "segments=N bytes=N max_frame=N content_ok=0|1"
 import logging
 import random
 import struct
 import sys
 
 logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
-from scapy.all import Ether, IP, IPv6, UDP, TCP, Raw, rdpcap, wrpcap, sendp, conf  # noqa: E402
+from scapy.all import (Ether, Dot1Q, IP, IPv6, UDP, TCP, ICMP, ICMPv6DestUnreach, Raw,  # noqa: E402
+                       rdpcap, wrpcap, sendp, conf)
 
 conf.verb = 0
 
@@ -60,40 +62,38 @@ def cmp(sent, got, dport, any_order=False):
     return 1
 
 
-def tso(out, src, dst, sip, dip, payload, v6=False):
-    l3 = IPv6(src=sip, dst=dip) if v6 else IP(src=sip, dst=dip, flags="DF", id=0x1234)
-    data = bytes((i * 7 + 3) & 0xff for i in range(payload))
-    f = Ether(src=src, dst=dst) / l3 / TCP(sport=40000, dport=5001, seq=1000, ack=1,
-                                            flags="PA", window=65535,
-                                            options=[("NOP", None), ("NOP", None),
-                                                     ("Timestamp", (1, 2))]) / Raw(data)
-    wrpcap(out, [f])
+def tsoframes(out, specs):
+    frames = []
+    for spec in specs:
+        f = spec.split(",")
+        vlan, dst, sport, n = int(f[0]), f[1], int(f[2]), int(f[3])
+        if len(f) > 4 and f[4] == "v6":
+            l3 = IPv6(src="fd00::1", dst="fd00::2")
+        else:
+            l3 = IP(src="192.168.100.1", dst="192.168.100.2", flags="DF", id=0x1234)
+        data = bytes((i * 7 + 3) & 0xff for i in range(n))
+        frames.append(Ether(src="02:00:00:00:00:0a", dst=dst) / Dot1Q(vlan=vlan) / l3 /
+                      TCP(sport=sport, dport=5001, seq=1000, ack=1, flags="PA", window=65535,
+                          options=[("NOP", None), ("NOP", None), ("Timestamp", (1, 2))]) /
+                      Raw(data))
+    wrpcap(out, frames)
 
 
-def tcpcheck(path, sip, dip, sport):
+def tcpcheck(path, sport):
+    """Segments of the TCP flow from SPORT (innermost TCP, any encapsulation scapy decodes):
+    count, payload bytes reassembled by sequence number, largest frame, content check."""
     segs = {}
     max_frame = 0
-    bad = 0
     for p in rdpcap(path):
-        l3 = IP if IP in p else IPv6
-        if TCP not in p or p[l3].src != sip or p[l3].dst != dip or p[TCP].sport != sport:
-            continue
+        tcp = p.getlayer(TCP, nb=2) or p.getlayer(TCP)
+        if tcp is None or tcp.sport != sport or ICMP in p or ICMPv6DestUnreach in p:
+            continue  # (ICMP errors quote segments)
         max_frame = max(max_frame, len(p))
-        raw = bytes(p[TCP])
-        want = p[TCP].chksum
-        q = p.copy()
-        del q[TCP].chksum
-        if l3 is IP:
-            del q[IP].chksum
-        q = q.__class__(bytes(q))
-        if q[TCP].chksum != want or (l3 is IP and q[IP].chksum != p[IP].chksum):
-            bad += 1
-        segs[p[TCP].seq] = bytes(p[TCP].payload)
-        del raw
+        segs[tcp.seq] = bytes(tcp.payload)
     data = b"".join(segs[k] for k in sorted(segs))
     ok = data == bytes((i * 7 + 3) & 0xff for i in range(len(data)))
-    print("segments=%d bytes=%d max_frame=%d csum_bad=%d content_ok=%d" %
-          (len(segs), len(data), max_frame, bad, int(ok)))
+    print("segments=%d bytes=%d max_frame=%d content_ok=%d" %
+          (len(segs), len(data), max_frame, int(ok)))
 
 
 def telemetry(path, cmd, key):
@@ -117,12 +117,12 @@ def main():
             sendp(f, iface=a[0])
     elif cmd in ("cmp", "cmpset"):
         sys.exit(cmp(a[0], a[1], int(a[2]), cmd == "cmpset"))
-    elif cmd == "tso":
-        tso(a[0], a[1], a[2], a[3], a[4], int(a[5]), len(a) > 6 and a[6] == "v6")
+    elif cmd == "tsoframes":
+        tsoframes(a[0], a[1:])
     elif cmd == "telemetry":
         telemetry(a[0], a[1], a[2])
     elif cmd == "tcpcheck":
-        tcpcheck(a[0], a[1], a[2], int(a[3]))
+        tcpcheck(a[0], int(a[1]))
     else:
         sys.exit("unknown command " + cmd)
 
