@@ -22,6 +22,9 @@
  *    a TSO frame keeps RTE_MBUF_F_TX_TCP_SEG and tso_segsz for the datapath, which passes it
  *    to ports that accept TSO (port->offloads, here: a guest that negotiated guest TSO and
  *    checksum) and segments it for every other port and tunnel;
+ *  - a watch for VMs that connect but never finish vhost-user setup, which is what a guest
+ *    without shared memory does (QEMU then only says so on its own console): vtepsw logs
+ *    what to change;
  *  - driver counters (xstats): connection state and events, features, per-queue enable
  *    state, packets and bytes, offload work.
  */
@@ -36,6 +39,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <rte_alarm.h>
 #include <rte_eth_vhost.h>
 #include <rte_ethdev.h>
 #include <rte_kvargs.h>
@@ -64,6 +68,7 @@ struct vhost_priv {
 	struct vtep_port *port;
 	char iface[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	bool client;
+	bool from_eal;              /* device made by EAL --vdev: used as it is */
 	uint16_t queues;            /* queue pairs the device offers */
 	uint16_t txq_cfg;           /* tx queues configured (n_txq when all are enabled) */
 	bool cb_lsc, cb_qstate;     /* event callbacks registered */
@@ -74,6 +79,10 @@ struct vhost_priv {
 	uint32_t mem_regions;
 	uint64_t mem_bytes;
 	uint32_t rxq_on, txq_on;    /* bit q: guest tx (our rx) / guest rx (our tx) vring q enabled */
+	/* setup watch (EAL alarm thread): a peer on the socket that never gets ready */
+	bool watching;
+	uint32_t stall_ticks;
+	uint64_t setup_stalls;
 	const struct rte_eth_rxtx_callback *rx_cb[VTEP_PORT_MAX_QUEUES];
 	struct vhost_rxq_stats rxq[VTEP_PORT_MAX_QUEUES];
 };
@@ -377,6 +386,54 @@ on_queue_state(struct vhost_priv *vp)
 	update_txq(vp);
 }
 
+/* Seconds between two looks at a socket whose VM does not get ready. */
+#define SETUP_WATCH_S 3
+
+/* True if this network namespace has a connected unix socket bound to @p path: the VM's
+ * end in server mode (an accepted connection carries the listener's name), our end's peer
+ * in client mode when QEMU runs in the same namespace. */
+static bool
+socket_has_peer(const char *path)
+{
+	FILE *f = fopen("/proc/self/net/unix", "r");
+	char line[512], name[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	bool found = false;
+	unsigned int st;
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		/* Num RefCount Protocol Flags Type St Inode Path; St 03 is connected */
+		found = sscanf(line, "%*s %*s %*s %*s %*s %x %*s %107s", &st, name) == 2 &&
+			st == 3 && strcmp(name, path) == 0;
+	fclose(f);
+	return found;
+}
+
+/* EAL alarm: a VM that stays connected but not ready for two looks gets one error line. */
+static void
+setup_watch(void *arg)
+{
+	struct vhost_priv *vp = arg;
+
+	if (!__atomic_load_n(&vp->connected, __ATOMIC_RELAXED) && socket_has_peer(vp->iface)) {
+		if (++vp->stall_ticks == 2) {
+			vp->setup_stalls++;
+			VTEP_LOG(PORT, ERR, "port %s: a VM has been connected to %s for %u s without "
+				 "finishing vhost-user setup: it most likely shares no memory with "
+				 "vtepsw. QEMU needs a shared memory backend (-object "
+				 "memory-backend-memfd,id=mem,size=RAM,share=on or memory-backend-file "
+				 "on hugetlbfs with share=on, and -numa node,memdev=mem); DPDK "
+				 "virtio-user needs --no-huge or --single-file-segments", vp->port->name,
+				 vp->iface, 2 * SETUP_WATCH_S);
+		}
+	} else {
+		vp->stall_ticks = 0;
+	}
+	if (__atomic_load_n(&vp->watching, __ATOMIC_ACQUIRE))
+		rte_eal_alarm_set(SETUP_WATCH_S * US_PER_S, setup_watch, vp);
+}
+
 static int
 vhost_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
 {
@@ -480,6 +537,7 @@ already_probed(const char *devargs, struct vhost_priv *vp, char *out, size_t out
 		return 0;
 	snprintf(out, outlen, "%s", devargs);
 	snprintf(vp->iface, sizeof(vp->iface), "(EAL --vdev %s)", name);
+	vp->from_eal = true;
 	vp->queues = RTE_MIN(info.max_rx_queues, (uint16_t)VTEP_PORT_MAX_QUEUES);
 	return 1;
 }
@@ -551,6 +609,10 @@ vhost_open(struct vtep_port *port, const struct vtep_port_params *p, char *err, 
 	/* A VM that connected during start-up raised its events before we listened. */
 	on_queue_state(vp);
 	on_link(vp);
+	if (!vp->from_eal) {
+		__atomic_store_n(&vp->watching, true, __ATOMIC_RELEASE);
+		rte_eal_alarm_set(SETUP_WATCH_S * US_PER_S, setup_watch, vp);
+	}
 	VTEP_LOG(PORT, INFO, "port %s: vhost-user %s mode on %s, %u queue pair(s)%s", port->name,
 		 vp->client ? "client" : "server", vp->iface, vp->queues,
 		 vp->client ? " (connects and reconnects to the VM's socket)" : "");
@@ -578,6 +640,9 @@ vhost_close(struct vtep_port *port)
 	struct vhost_priv *vp = port->priv;
 
 	if (vp != NULL) {
+		/* (cancel waits for a running watch, and removes what it re-armed) */
+		__atomic_store_n(&vp->watching, false, __ATOMIC_RELEASE);
+		rte_eal_alarm_cancel(setup_watch, vp);
 		if (vp->cb_lsc)
 			event_unregister(port->port_id, RTE_ETH_EVENT_INTR_LSC, vp);
 		if (vp->cb_qstate)
@@ -629,6 +694,7 @@ vhost_xstats(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned 
 	xs_put(xs, n, &i, "connects", __atomic_load_n(&vp->connects, __ATOMIC_RELAXED));
 	xs_put(xs, n, &i, "disconnects", __atomic_load_n(&vp->disconnects, __ATOMIC_RELAXED));
 	xs_put(xs, n, &i, "features", __atomic_load_n(&vp->features, __ATOMIC_RELAXED));
+	xs_put(xs, n, &i, "setup_stalls", vp->setup_stalls);
 	xs_put(xs, n, &i, "tx_tso",
 	       (__atomic_load_n(&port->offloads, __ATOMIC_RELAXED) & VTEP_PORT_OFL_TSO) != 0);
 	xs_put(xs, n, &i, "tx_queues_used", __atomic_load_n(&port->n_txq, __ATOMIC_RELAXED));
