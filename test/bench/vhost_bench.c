@@ -1,0 +1,327 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vtep-vhost-bench: what vhost-user costs vtepsw's fast path. Runs the real datapath
+ * (lib/dp) on one worker lcore with two ports on VLAN 100 <-> VNI 5000 over VXLAN:
+ *   - the uplink, a ring port: this program's main lcore feeds it VXLAN packets (decap)
+ *     or drains what vtepsw encapsulated (encap);
+ *   - the VM port, either another ring port, fed/drained by the main lcore the same way
+ *     (--vm ring), or a vhost-user port (--vm vhost) whose other end is an external
+ *     virtio-user process (dpdk-testpmd txonly or rxonly; see tools/bench-vhost.sh).
+ * After --warmup seconds it measures --duration seconds and prints one JSON line: packets
+ * the worker received per second, and its cycles per packet (all cycles, and busy cycles:
+ * those spent in polls that found packets). Busy cycles per packet are the datapath's
+ * cost whatever feeds it; the vhost figure minus the ring figure is the cost of vhost-user.
+ *
+ *   vtep-vhost-bench -l 0-1 --no-huge -m 1024 --no-pci [--file-prefix P] --
+ *       --vm ring|vhost --dir encap|decap [--size BYTES] [--socket PATH]
+ *       [--duration S] [--warmup S]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+#include <rte_ring.h>
+#include <rte_udp.h>
+
+#include "vtep_clock.h"
+#include "vtep_config.h"
+#include "vtep_dp.h"
+#include "vtep_tunnel.h"
+
+#define UPLINK_MAC "02:00:00:00:00:01"
+#define REMOTE_MAC "02:00:00:00:00:02"
+#define VM_MAC { 0x02, 0, 0, 0, 0, 0x0b }
+#define REMOTE_VM_MAC { 0x02, 0, 0, 0, 0xaa, 0x01 }
+
+struct opts {
+	bool vhost, decap;
+	unsigned int size;
+	double duration, warmup;
+	const char *socket;
+};
+
+static volatile bool stop;
+static struct vtep_dp *dp;
+
+static void __attribute__((format(printf, 1, 2), noreturn))
+die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stderr, "vtep-vhost-bench: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n");
+	va_end(ap);
+	exit(1);
+}
+
+static int
+worker(void *arg)
+{
+	(void)arg;
+	vtep_dp_worker_start(dp, 0);
+	while (!stop)
+		vtep_dp_poll(dp, 0);
+	vtep_dp_worker_stop(dp, 0);
+	return 0;
+}
+
+/* An Ethernet/IPv4/UDP frame of @p size bytes into @p buf. */
+static void
+inner_frame(uint8_t *buf, unsigned int size, const uint8_t *dst, const uint8_t *src)
+{
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + 14);
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(ip + 1);
+
+	memset(buf, 0x5a, size);
+	memcpy(buf, dst, 6);
+	memcpy(buf + 6, src, 6);
+	buf[12] = 0x08;
+	buf[13] = 0x00;
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(size - 14));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_UDP;
+	ip->src_addr = rte_cpu_to_be_32(0xc0a86402);
+	ip->dst_addr = rte_cpu_to_be_32(0xc0a86401);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	udp->src_port = rte_cpu_to_be_16(1024);
+	udp->dst_port = rte_cpu_to_be_16(1024);
+	udp->dgram_len = rte_cpu_to_be_16((uint16_t)(size - 34));
+	udp->dgram_cksum = 0;
+}
+
+/* What the generator sends: an inner frame (encap) or it in VXLAN from the remote VTEP
+ * (decap), built with the tunnel core as the remote vtepsw would. @return its length. */
+static unsigned int
+make_template(const struct opts *o, struct rte_mempool *pool, uint8_t *buf)
+{
+	const uint8_t vm[6] = VM_MAC, rvm[6] = REMOTE_VM_MAC;
+	struct vtep_tnl_params tp = { 0 };
+	struct vtep_tnl_template t;
+	struct rte_mbuf *m, *out[1];
+	unsigned int reason, len;
+
+	if (!o->decap) {
+		inner_frame(buf, o->size, rvm, vm);
+		return o->size;
+	}
+	inner_frame(buf, o->size, vm, rvm);
+	tp.type = VTEP_TUNNEL_VXLAN;
+	tp.local.family = tp.remote.family = AF_INET;
+	inet_pton(AF_INET, "10.0.0.2", &tp.local.v4);
+	inet_pton(AF_INET, "10.0.0.1", &tp.remote.v4);
+	rte_ether_unformat_addr(REMOTE_MAC, (struct rte_ether_addr *)tp.src_mac);
+	rte_ether_unformat_addr(UPLINK_MAC, (struct rte_ether_addr *)tp.dst_mac);
+	tp.vni = 5000;
+	tp.mtu = 9000;
+	m = rte_pktmbuf_alloc(pool);
+	if (m == NULL || vtep_tnl_template_build(&tp, &t) != 0)
+		die("cannot build the VXLAN template");
+	memcpy(rte_pktmbuf_append(m, (uint16_t)o->size), buf, o->size);
+	if (vtep_tnl_encap(&t, m, 7, NULL, out, 1, &reason) != 1)
+		die("cannot encapsulate the template frame");
+	len = out[0]->pkt_len;
+	rte_pktmbuf_read(out[0], 0, len, buf);
+	rte_pktmbuf_free(out[0]);
+	return len;
+}
+
+static void
+write_config(const char *path, const struct opts *o)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL)
+		die("cannot write %s", path);
+	fprintf(f, "{\"vtep\": {\"local_ip\": \"10.0.0.1/24\", \"uplink\": \"up\", \"mtu\": 9000,\n"
+		"  \"neighbours\": [{\"ip\": \"10.0.0.2\", \"mac\": \"" REMOTE_MAC "\"}]},\n"
+		" \"ports\": [{\"name\": \"up\", \"devargs\": \"net_ring_up\", \"role\": \"uplink\",\n"
+		"             \"mac\": \"" UPLINK_MAC "\"},\n"
+		"            {\"name\": \"vm\", \"devargs\": \"%s%s\", \"vlan\": 100}],\n"
+		" \"tunnels\": [{\"name\": \"vx\", \"type\": \"vxlan\", \"remote_ip\": \"10.0.0.2\"}],\n"
+		" \"segments\": [{\"vlan\": 100, \"vni\": 5000, \"flood\": [\"vx\"]}],\n"
+		" \"fdb\": [{\"vlan\": 100, \"mac\": \"02:00:00:00:aa:01\", \"tunnel\": \"vx\"},\n"
+		"         {\"vlan\": 100, \"mac\": \"02:00:00:00:00:0b\", \"port\": \"vm\"}]}\n",
+		o->vhost ? "net_vhost0,iface=" : "net_ring_vm", o->vhost ? o->socket : "");
+	fclose(f);
+}
+
+static void
+parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "vm", 1, NULL, 'v' }, { "dir", 1, NULL, 'd' }, { "size", 1, NULL, 's' },
+		{ "duration", 1, NULL, 't' }, { "warmup", 1, NULL, 'w' },
+		{ "socket", 1, NULL, 'S' }, { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->size = 64;
+	o->duration = 5;
+	o->warmup = 2;
+	o->socket = "/tmp/vtep-vhost-bench.sock";
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'v': o->vhost = strcmp(optarg, "vhost") == 0; break;
+		case 'd': o->decap = strcmp(optarg, "decap") == 0; break;
+		case 's': o->size = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 't': o->duration = atof(optarg); break;
+		case 'w': o->warmup = atof(optarg); break;
+		case 'S': o->socket = optarg; break;
+		default: die("unknown option (see the comment at the top of %s)", __FILE__);
+		}
+	}
+	if (o->size < 60 || o->size > 9000)
+		die("--size must be 60..9000");
+}
+
+/* A ring port named @p name with fresh rings; @p in is what vtepsw receives from. */
+static void
+ring_port(const char *name, struct rte_ring **in, struct rte_ring **out)
+{
+	char rn[32];
+
+	snprintf(rn, sizeof(rn), "%s_in", name);
+	*in = rte_ring_create(rn, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(rn, sizeof(rn), "%s_out", name);
+	*out = rte_ring_create(rn, 4096, rte_socket_id(), RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (*in == NULL || *out == NULL || rte_eth_from_rings(name, in, 1, out, 1,
+							      rte_socket_id()) < 0)
+		die("cannot create ring port %s", name);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct rte_ring *up_in, *up_out, *vm_in = NULL, *vm_out = NULL, *gen, *sink;
+	struct vtep_dp_worker_stats a, b;
+	struct vtep_dp_params dpp = { 0 };
+	char cfgpath[64], err[VTEP_DP_ERR_MAX], cerr[VTEP_CONFIG_ERR_MAX];
+	static uint8_t tmpl[9216];
+	struct vtep_config cfg;
+	struct rte_mempool *pool;
+	struct opts o = { 0 };
+	uint64_t hz, t0, t1, end, next_ctl = 0;
+	unsigned int tlen, lcore;
+	int ret;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		die("EAL initialisation failed: %s", rte_strerror(rte_errno));
+	parse(argc - ret, argv + ret, &o);
+	if (rte_lcore_count() != 2)
+		die("give two lcores (-l 0-1): the main one feeds, the other forwards");
+	pool = rte_pktmbuf_pool_create("bench", 32767, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       rte_socket_id());
+	if (pool == NULL)
+		die("cannot create the mbuf pool: %s", rte_strerror(rte_errno));
+	ring_port("up", &up_in, &up_out);
+	if (!o.vhost)
+		ring_port("vm", &vm_in, &vm_out);
+	snprintf(cfgpath, sizeof(cfgpath), "/tmp/vtep-vhost-bench-%d.json", (int)getpid());
+	write_config(cfgpath, &o);
+	if (vtep_config_load(cfgpath, &cfg, cerr) < 0)
+		die("%s", cerr);
+	unlink(cfgpath);
+	dpp.n_workers = 1;
+	dpp.pool = pool;
+	dpp.socket_id = (int)rte_socket_id();
+	vtep_clock_tick();
+	if (vtep_dp_create(&dpp, &dp) < 0 || vtep_dp_apply_config(dp, &cfg, err) < 0)
+		die("datapath: %s", err);
+	tlen = make_template(&o, pool, tmpl);
+	/* the generator feeds the ingress ring, the sink drains the egress one (if a ring) */
+	gen = o.decap ? up_in : vm_in;
+	sink = o.decap ? vm_out : up_out;
+	lcore = rte_get_next_lcore(-1, 1, 0);
+	rte_eal_remote_launch(worker, NULL, lcore);
+
+	hz = rte_get_tsc_hz();
+	if (o.vhost) {
+		int vm = vtep_dp_port_find(dp, "vm");
+		struct vtep_dp_port_info pi;
+
+		memset(&pi, 0, sizeof(pi));
+		for (int i = 0; i < 3000; i++) {
+			vtep_dp_control(dp, vtep_clock_tick());
+			if (vtep_dp_port_info(dp, (unsigned int)vm, &pi) == 0 && pi.link_up)
+				break;
+			rte_delay_ms(10);
+		}
+		if (!pi.link_up)
+			die("no VM connected to %s within 30 s", o.socket);
+	}
+	t0 = rte_rdtsc();
+	t1 = t0 + (uint64_t)(o.warmup * hz);
+	end = t1 + (uint64_t)(o.duration * hz);
+	memset(&a, 0, sizeof(a));
+	while (rte_rdtsc() < end) {
+		struct rte_mbuf *m[32];
+		unsigned int n, done = 0;
+
+		if (gen != NULL && rte_ring_free_count(gen) >= 32 &&
+		    rte_pktmbuf_alloc_bulk(pool, m, 32) == 0) {
+			for (int i = 0; i < 32; i++)
+				rte_memcpy(rte_pktmbuf_append(m[i], (uint16_t)tlen), tmpl, tlen);
+			n = rte_ring_enqueue_burst(gen, (void **)m, 32, NULL);
+			rte_pktmbuf_free_bulk(&m[n], 32 - n);
+			done += n;
+		}
+		if (sink != NULL)
+			while ((n = rte_ring_dequeue_burst(sink, (void **)m, 32, NULL)) > 0) {
+				rte_pktmbuf_free_bulk(m, n);
+				done += n;
+			}
+		/* leave the shared CPU to the VM process when there is nothing to do */
+		if (done == 0)
+			rte_delay_us_sleep(20);
+		if (rte_rdtsc() >= next_ctl) {
+			vtep_dp_control(dp, vtep_clock_tick());
+			next_ctl = rte_rdtsc() + hz / 1000;
+		}
+		if (t1 != 0 && rte_rdtsc() >= t1) {
+			vtep_dp_worker_stats(dp, 0, &a);
+			t1 = 0;
+		}
+	}
+	vtep_dp_worker_stats(dp, 0, &b);
+	stop = true;
+	rte_eal_mp_wait_lcore();
+	{
+		double pk = (double)(b.packets - a.packets);
+		double busy = (double)(b.busy_cycles - a.busy_cycles);
+		double all = busy + (double)(b.idle_cycles - a.idle_cycles);
+
+		printf("{\"vm\": \"%s\", \"dir\": \"%s\", \"size\": %u, \"seconds\": %.1f, "
+		       "\"mpps\": %.3f, \"cycles_per_packet\": %.1f, \"busy_cycles_per_packet\": %.1f, "
+		       "\"tsc_mhz\": %.0f}\n", o.vhost ? "vhost" : "ring", o.decap ? "decap" : "encap",
+		       o.size, o.duration, pk / o.duration / 1e6, pk ? all / pk : 0,
+		       pk ? busy / pk : 0, (double)hz / 1e6);
+	}
+	vtep_dp_free(dp);
+	vtep_config_clear(&cfg);
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return 0;
+}
