@@ -386,8 +386,11 @@ on_queue_state(struct vhost_priv *vp)
 	update_txq(vp);
 }
 
-/* Seconds between two looks at a socket whose VM does not get ready. */
-#define SETUP_WATCH_S 3
+/* Seconds between two looks at a socket whose VM is not ready, and looks before saying so:
+ * a guest that is still booting (BIOS, boot loader, kernel) has QEMU connected long before
+ * its virtio-net driver sets the device up, so only a long wait means trouble. */
+#define SETUP_WATCH_S 5
+#define SETUP_WATCH_LOOKS 6
 
 /* True if this network namespace has a connected unix socket bound to @p path: the VM's
  * end in server mode (an accepted connection carries the listener's name), our end's peer
@@ -410,22 +413,24 @@ socket_has_peer(const char *path)
 	return found;
 }
 
-/* EAL alarm: a VM that stays connected but not ready for two looks gets one error line. */
+/* EAL alarm: a VM that stays connected but not ready for 30 s gets one warning. */
 static void
 setup_watch(void *arg)
 {
 	struct vhost_priv *vp = arg;
 
 	if (!__atomic_load_n(&vp->connected, __ATOMIC_RELAXED) && socket_has_peer(vp->iface)) {
-		if (++vp->stall_ticks == 2) {
+		if (++vp->stall_ticks == SETUP_WATCH_LOOKS) {
 			vp->setup_stalls++;
-			VTEP_LOG(PORT, ERR, "port %s: a VM has been connected to %s for %u s without "
-				 "finishing vhost-user setup: it most likely shares no memory with "
-				 "vtepsw. QEMU needs a shared memory backend (-object "
-				 "memory-backend-memfd,id=mem,size=RAM,share=on or memory-backend-file "
-				 "on hugetlbfs with share=on, and -numa node,memdev=mem); DPDK "
-				 "virtio-user needs --no-huge or --single-file-segments", vp->port->name,
-				 vp->iface, 2 * SETUP_WATCH_S);
+			VTEP_LOG(PORT, WARNING, "port %s: a VM has been connected to %s for %u s "
+				 "without finishing vhost-user setup: its guest has not started "
+				 "virtio-net yet, or (if QEMU said 'Failed initializing vhost-user "
+				 "memory map') it shares no memory with vtepsw. QEMU needs a shared "
+				 "memory backend (-object memory-backend-memfd,id=mem,size=RAM,"
+				 "share=on or memory-backend-file on hugetlbfs with share=on, and -numa "
+				 "node,memdev=mem); DPDK virtio-user needs --no-huge or "
+				 "--single-file-segments", vp->port->name, vp->iface,
+				 SETUP_WATCH_LOOKS * SETUP_WATCH_S);
 		}
 	} else {
 		vp->stall_ticks = 0;
