@@ -97,4 +97,9 @@ PY
 		unset best
 	done
 done
+# TSO: 64 KiB TCP frames from the VM port, segmented in software into VXLAN
+tso=$("$BENCH" -l 0-1 --no-huge -m 1024 --no-pci --file-prefix "vvb$$-b" --log-level '*:error' \
+	-- --vm ring --dir encap --size 65549 --tso 1448 --duration "$duration" --warmup 2 2>/dev/null |
+	grep "^{")
+[ -n "$tso" ] && echo "$tso" >>"$out" && /usr/bin/python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print("TSO 65549-byte TCP frames -> VXLAN segments: %.2f Gbit/s of TCP payload (busy-cycle capacity %.2f Gbit/s)" % (j["tcp_gbps"], j["tcp_capacity_gbps"]))' "$tso"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); runs: $out, commands: $out.cmds"
