@@ -21,7 +21,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -69,7 +71,7 @@ struct xdp_port {
 	int prog_fd;
 	int map_fd[XDP_MAP__MAX];
 	uint16_t n_rxq;
-	short saved_if_flags;       /* interface flags before we opened it (-1: unknown) */
+	int saved_if_flags;         /* interface flags before we opened it (-1: unknown) */
 	bool steering_set;
 	struct vtep_port_steering applied;
 };
@@ -409,59 +411,73 @@ clear_stale(const char *ifname, int ifindex, char *err, size_t errlen)
 	return 0;
 }
 
-/* Interface flags, or -1. */
-static short
-if_flags_get(const char *ifname)
+/* SIOCGIFFLAGS (@p set false: returns the flags, or -1) or SIOCSIFFLAGS with @p flags. */
+static int
+if_flags(const char *ifname, bool set, int flags)
 {
 	struct ifreq ifr;
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
-	short flags = -1;
+	int ret = -1;
 
 	if (s < 0)
 		return -1;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0)
-		flags = ifr.ifr_flags;
+	ifr.ifr_flags = (short)flags;
+	if (ioctl(s, set ? SIOCSIFFLAGS : SIOCGIFFLAGS, &ifr) == 0)
+		ret = (unsigned short)ifr.ifr_flags;
+	else if (set)
+		VTEP_LOG(PORT, WARNING, "cannot set the flags of interface %s: %s", ifname,
+			 strerror(errno));
 	close(s);
-	return flags;
+	return ret;
 }
 
+/* The NIC's queue channels (ethtool -l): combined (rx+tx) and rx-only counts. */
 static void
-if_flags_set(const char *ifname, short flags)
+nic_channels(const char *ifname, unsigned int *combined, unsigned int *rx)
 {
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
 	struct ifreq ifr;
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 
+	*combined = 0;
+	*rx = 1;
 	if (s < 0)
 		return;
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
-	ifr.ifr_flags = flags;
-	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
-		VTEP_LOG(PORT, WARNING, "cannot set the flags of interface %s: %s", ifname,
-			 strerror(errno));
+	ifr.ifr_data = (void *)&ch;
+	if (ioctl(s, SIOCETHTOOL, &ifr) == 0) {
+		*combined = ch.combined_count;
+		*rx = ch.combined_count + ch.rx_count;
+	}
 	close(s);
 }
 
-/* Channels (queues) the NIC has: traffic on queues without a socket stays in the kernel. */
-static void
-warn_queues(const char *name, const char *ifname, uint16_t n_rxq)
+/*
+ * DPDK's af_xdp PMD opens one socket per combined channel; frames the NIC puts on a queue
+ * without a socket stay with the kernel. Refuse what the PMD cannot do, warn about the rest.
+ */
+static int
+check_queues(const char *name, const char *ifname, uint16_t n_rxq, char *err, size_t errlen)
 {
-	char path[128];
-	unsigned int n = 0;
+	unsigned int combined, rx;
 
-	for (unsigned int q = 0; q < 1024; q++) {
-		snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-%u", ifname, q);
-		if (access(path, F_OK) != 0)
-			break;
-		n++;
+	nic_channels(ifname, &combined, &rx);
+	if (n_rxq > RTE_MAX(combined, 1u)) {
+		snprintf(err, errlen, "rx_queues %u: interface '%s' has %u combined queue channel(s) "
+			 "(ethtool -l %s) and AF_XDP needs one per queue", n_rxq, ifname,
+			 RTE_MAX(combined, 1u), ifname);
+		return -EINVAL;
 	}
-	if (n > n_rxq)
-		VTEP_LOG(PORT, WARNING, "port %s: interface %s has %u rx queues but the port uses "
-			 "%u: tunnel packets the NIC puts on the others reach the kernel (counted as "
-			 "xdp pass_no_socket); set rx_queues to %u or reduce them (ethtool -L %s "
-			 "combined %u)", name, ifname, n, n_rxq, n, ifname, n_rxq);
+	if (rx > n_rxq)
+		VTEP_LOG(PORT, WARNING, "port %s: interface %s receives on %u queues but the port "
+			 "uses %u: tunnel packets the NIC puts on the others go to the kernel "
+			 "(xstat xdp_pass_no_socket); set rx_queues or lower the channels with "
+			 "ethtool -L %s %s %u", name, ifname, rx, n_rxq, ifname,
+			 combined > 0 ? "combined" : "rx", n_rxq);
+	return 0;
 }
 
 /* ------------------------------------------------------------------ open/close */
@@ -538,6 +554,9 @@ af_xdp_open(struct vtep_port *port, const struct vtep_port_params *p, char *err,
 		ret = -ENOBUFS;
 		goto fail;
 	}
+	ret = check_queues(p->name, xp->ifname, p->n_rxq, err, errlen);
+	if (ret < 0)
+		goto fail;
 	if (!devargs_get(p->devargs, "xdp_prog", prog, sizeof(prog)))
 		default_prog_path(prog, sizeof(prog));
 	ret = check_program(prog, err, errlen);
@@ -557,7 +576,7 @@ af_xdp_open(struct vtep_port *port, const struct vtep_port_params *p, char *err,
 			 ",queue_count=%u", p->n_rxq);
 	pp.devargs = devargs;
 	/* the PMD pairs rx and tx queues: as many tx queues as rx queues */
-	xp->saved_if_flags = if_flags_get(xp->ifname);
+	xp->saved_if_flags = if_flags(xp->ifname, false, 0);
 	ret = vtep_port_ethdev_ops.open(port, &pp, err, errlen);
 	if (ret < 0)
 		goto fail;
@@ -573,8 +592,7 @@ af_xdp_open(struct vtep_port *port, const struct vtep_port_params *p, char *err,
 	 * the uplink another MAC.
 	 */
 	if (xp->saved_if_flags >= 0 && p->mac == NULL)
-		if_flags_set(xp->ifname, (short)((xp->saved_if_flags & ~IFF_PROMISC) | IFF_ALLMULTI));
-	warn_queues(p->name, xp->ifname, p->n_rxq);
+		if_flags(xp->ifname, true, (xp->saved_if_flags & ~IFF_PROMISC) | IFF_ALLMULTI);
 	VTEP_LOG(PORT, INFO, "port %s: XDP program %s (id %u) steers vtepsw's traffic on %s to "
 		 "%u AF_XDP queue(s)", p->name, prog, xp->prog_id, xp->ifname, p->n_rxq);
 	return 0;
@@ -599,7 +617,7 @@ af_xdp_close(struct vtep_port *port)
 		VTEP_LOG(PORT, WARNING, "cannot detach XDP program id %u from %s: %s", id,
 			 xp->ifname, strerror(errno));
 	if (xp->saved_if_flags >= 0)
-		if_flags_set(xp->ifname, xp->saved_if_flags);
+		if_flags(xp->ifname, true, xp->saved_if_flags);
 	close_fds(xp->map_fd, XDP_MAP__MAX);
 	close_fds(&xp->prog_fd, 1);
 	rte_free(xp);
