@@ -490,14 +490,16 @@ steer_ip(struct vtep_ip *dst, const struct vtep_ip *src)
 
 /*
  * Tell ports that share their NIC with the host (AF_XDP uplinks) what is vtepsw's: the
- * uplink gets the VTEP addresses, VXLAN ports and groups of tables @p t, any other port
- * every frame. Drivers without steering ignore it; drivers skip unchanged settings.
+ * uplink gets the VTEP addresses, VXLAN ports and groups of tables @p t and the tunnel
+ * types the classifier accepts (all of them, unless require_known_remote limits them to
+ * the configured tunnels' types), any other port every frame. Drivers without steering
+ * ignore it; drivers skip unchanged settings.
  */
 static int
 dp_steer(struct vtep_dp *dp, const struct dp_tables *t, char *err, size_t errlen)
 {
 	struct vtep_port_steering s;
-	bool nvgre = false, stt = false;
+	bool nvgre = !t->require_known_remote, stt = !t->require_known_remote;
 	int ret;
 
 	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {

@@ -95,7 +95,7 @@ struct vtep_port_steering {
 	uint16_t udp_ports[4];      /* VXLAN destination ports, host order (0 = unused) */
 	struct vtep_ip groups[16];  /* multicast groups joined on the uplink */
 	unsigned int n_groups;
-	bool nvgre, stt;            /* tunnels of these types are configured */
+	bool nvgre, stt;            /* tunnels of these types are accepted */
 };
 
 /**

@@ -45,7 +45,7 @@
 
 static const char cfg_json[] =
 	"{\"vtep\": {\"local_ip\": \"" XV_VTEP4 "/24\", \"local_ip6\": \"" XV_VTEP6 "/64\","
-	"  \"uplink\": \"up0\"},"
+	"  \"uplink\": \"up0\", \"require_known_remote\": true},"
 	" \"ports\": [{\"name\": \"up0\", \"devargs\": \"net_af_xdp0,iface=" UL "\","
 	"             \"role\": \"uplink\"},"
 	"            {\"name\": \"vm\", \"devargs\": \"net_null0,no-rx=1\", \"vlan\": 100}],"
@@ -251,9 +251,12 @@ START_TEST(classify)
 }
 END_TEST
 
+/* NVGRE is steered when vtepsw accepts it: from any remote (flood-and-learn), or with
+ * require_known_remote only while an NVGRE tunnel is configured. */
 START_TEST(nvgre_follows_tunnels)
 {
 	struct xv_frame v = *vector("nvgre4");
+	struct vtep_cfg_vtep vt = cfg.vtep;
 	char err[VTEP_DP_ERR_MAX];
 	const struct vtep_cfg_tunnel *gre = NULL;
 	uint32_t id = prog_id();
@@ -263,6 +266,13 @@ START_TEST(nvgre_follows_tunnels)
 			gre = &cfg.tunnels[i];
 	ck_assert_ptr_nonnull(gre);
 	ck_assert_int_eq(vtep_dp_tunnel_del(dp, "gre", err), 0);
+	v.reason = "pass_other_l4";
+	expect_frame(&v);
+	vt.require_known_remote = false;
+	ck_assert_msg(vtep_dp_set_vtep(dp, &vt, err) == 0, "%s", err);
+	v.reason = "redirect_nvgre";
+	expect_frame(&v);
+	ck_assert_msg(vtep_dp_set_vtep(dp, &cfg.vtep, err) == 0, "%s", err);
 	v.reason = "pass_other_l4";
 	expect_frame(&v);
 	ck_assert_int_eq(vtep_dp_tunnel_add(dp, gre, err), 0);
