@@ -524,7 +524,8 @@ dp_steer(struct vtep_dp *dp, const struct dp_tables *t, char *err, size_t errlen
 			for (unsigned int k = 0; k < RTE_DIM(s.udp_ports) &&
 			     k < RTE_DIM(t->rxcfg.vxlan_ports); k++)
 				s.udp_ports[k] = t->rxcfg.vxlan_ports[k];
-			for (unsigned int k = 0; k < t->rxcfg.n_groups && k < RTE_DIM(s.groups); k++)
+			for (unsigned int k = 0; k < t->rxcfg.n_groups && k < RTE_DIM(s.groups);
+			     k++)
 				steer_ip(&s.groups[s.n_groups++], &t->rxcfg.groups[k]);
 			s.nvgre = nvgre;
 			s.stt = stt;
@@ -532,8 +533,9 @@ dp_steer(struct vtep_dp *dp, const struct dp_tables *t, char *err, size_t errlen
 		ret = vtep_port_set_steering(mp->eth, &s);
 		if (ret < 0) {
 			if (err != NULL)
-				snprintf(err, errlen, "port '%s': cannot update what its XDP program "
-					 "steers to vtepsw: %s", mp->cfg.name, strerror(-ret));
+				snprintf(err, errlen, "port '%s': cannot update what its XDP "
+					 "program steers to vtepsw: %s", mp->cfg.name,
+					 strerror(-ret));
 			return ret;
 		}
 	}

@@ -37,13 +37,13 @@ def vectors():
     nvgre = GRE(key_present=1, proto=0x6558, key=5000 << 8) / INNER
     return [
         # IPv4 tunnels to the VTEP address and a group
-        ("vxlan4", v4 / UDP(sport=50000, dport=4789) / VXLAN(vni=5000) / INNER, "redirect_vxlan"),
-        ("vxlan4_8472", v4 / UDP(sport=50001, dport=8472) / VXLAN(vni=5000) / INNER,
+        ("vxlan4", v4 / UDP(sport=50000, dport=4789) / VXLAN(flags="Instance", vni=5000) / INNER, "redirect_vxlan"),
+        ("vxlan4_8472", v4 / UDP(sport=50001, dport=8472) / VXLAN(flags="Instance", vni=5000) / INNER,
          "redirect_vxlan"),
         ("vxlan4_group", e("01:00:5e:01:01:01") / IP(src=PEER4, dst=GROUP4)
-         / UDP(sport=50002, dport=4789) / VXLAN(vni=6000) / INNER, "redirect_vxlan"),
+         / UDP(sport=50002, dport=4789) / VXLAN(flags="Instance", vni=6000) / INNER, "redirect_vxlan"),
         ("vxlan4_ip_options", e() / IP(src=PEER4, dst=VTEP4, options=b"\x01\x01\x01\x00")
-         / UDP(sport=50003, dport=4789) / VXLAN(vni=5000) / INNER, "redirect_vxlan"),
+         / UDP(sport=50003, dport=4789) / VXLAN(flags="Instance", vni=5000) / INNER, "redirect_vxlan"),
         ("nvgre4", v4 / nvgre, "redirect_nvgre"),
         ("stt4", v4 / TCP(sport=40000, dport=7471, flags="PA") / Raw(b"\x00" * 18), "redirect_stt"),
         # IPv4 control for the VTEP address
@@ -54,7 +54,7 @@ def vectors():
          "redirect_arp"),
         # IPv4 traffic of the host: other address, other port or protocol
         ("vxlan4_host", e() / IP(src=PEER4, dst=HOST4) / UDP(sport=50004, dport=4789)
-         / VXLAN(vni=5000) / INNER, "pass_other_addr"),
+         / VXLAN(flags="Instance", vni=5000) / INNER, "pass_other_addr"),
         ("ssh4_host", e() / IP(src=PEER4, dst=HOST4) / TCP(sport=40001, dport=22, flags="S"),
          "pass_other_addr"),
         ("echo4_host", e() / IP(src=PEER4, dst=HOST4) / ICMP(type=8), "pass_other_addr"),
@@ -72,24 +72,24 @@ def vectors():
         ("igmp_query", e("01:00:5e:00:00:01") / IP(src=PEER4, dst="224.0.0.1", proto=2)
          / Raw(b"\x11\x64\xee\x9b\x00\x00\x00\x00"), "pass_other_addr"),
         ("vxlan4_first_fragment", e() / IP(src=PEER4, dst=VTEP4, flags="MF", id=9)
-         / UDP(sport=50006, dport=4789) / VXLAN(vni=5000) / INNER, "pass_fragment"),
+         / UDP(sport=50006, dport=4789) / VXLAN(flags="Instance", vni=5000) / INNER, "pass_fragment"),
         ("vxlan4_later_fragment", e() / IP(src=PEER4, dst=VTEP4, frag=100, proto=17, id=9)
          / Raw(b"y" * 40), "pass_fragment"),
         # malformed
         ("ip4_truncated", Raw(bytes(v4 / UDP(dport=4789))[:14 + 12]), "pass_malformed"),
         ("udp4_truncated", Raw(bytes(v4 / UDP(dport=4789))[:14 + 20 + 3]), "pass_malformed"),
         ("ihl4_too_small", Raw(bytes(e() / IP(src=PEER4, dst=VTEP4, ihl=4) / UDP(dport=4789)
-                                     / VXLAN() / INNER)), "pass_malformed"),
+                                     / VXLAN(flags="Instance") / INNER)), "pass_malformed"),
         ("arp_truncated", Raw(bytes(e() / ARP(pdst=VTEP4))[:14 + 20]), "pass_malformed"),
         # other L3
         ("vlan_tagged_vxlan4", e() / Dot1Q(vlan=10) / IP(src=PEER4, dst=VTEP4)
-         / UDP(dport=4789) / VXLAN(vni=5000) / INNER, "pass_other_l3"),
+         / UDP(dport=4789) / VXLAN(flags="Instance", vni=5000) / INNER, "pass_other_l3"),
         ("lldp", Ether(dst="01:80:c2:00:00:0e", src=PEER_MAC, type=0x88cc) / Raw(b"\x02" * 20),
          "pass_other_l3"),
         # IPv6
-        ("vxlan6", v6 / UDP(sport=50010, dport=4789) / VXLAN(vni=5000) / INNER, "redirect_vxlan"),
+        ("vxlan6", v6 / UDP(sport=50010, dport=4789) / VXLAN(flags="Instance", vni=5000) / INNER, "redirect_vxlan"),
         ("vxlan6_group", e("33:33:00:01:00:02") / IPv6(src=PEER6, dst=GROUP6)
-         / UDP(sport=50011, dport=4789) / VXLAN(vni=7000) / INNER, "redirect_vxlan"),
+         / UDP(sport=50011, dport=4789) / VXLAN(flags="Instance", vni=7000) / INNER, "redirect_vxlan"),
         ("nvgre6", v6 / nvgre, "redirect_nvgre"),
         ("stt6", v6 / TCP(sport=40010, dport=7471, flags="PA") / Raw(b"\x00" * 18), "redirect_stt"),
         ("echo6", v6 / ICMPv6EchoRequest(id=1, seq=1), "redirect_echo"),
@@ -106,9 +106,9 @@ def vectors():
         ("echo_reply6_vtep", v6 / ICMPv6EchoReply(), "pass_other_l4"),
         ("udp6_other_port", v6 / UDP(sport=50012, dport=5555) / Raw(b"x"), "pass_other_l4"),
         ("ssh6_vtep", v6 / TCP(sport=40011, dport=22, flags="S"), "pass_other_l4"),
-        ("vxlan6_host", e() / IPv6(src=PEER6, dst=HOST6) / UDP(dport=4789) / VXLAN() / INNER,
+        ("vxlan6_host", e() / IPv6(src=PEER6, dst=HOST6) / UDP(dport=4789) / VXLAN(flags="Instance") / INNER,
          "pass_other_addr"),
-        ("vxlan6_fragment", v6 / IPv6ExtHdrFragment(m=1, id=5) / UDP(dport=4789) / VXLAN()
+        ("vxlan6_fragment", v6 / IPv6ExtHdrFragment(m=1, id=5) / UDP(dport=4789) / VXLAN(flags="Instance")
          / INNER, "pass_fragment"),
         ("ip6_truncated", Raw(bytes(v6 / UDP(dport=4789))[:14 + 30]), "pass_malformed"),
         ("ns6_truncated", Raw(bytes(e("33:33:ff:00:00:01") / IPv6(src=PEER6, dst=sol)

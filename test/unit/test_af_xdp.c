@@ -199,11 +199,14 @@ poll_ms(unsigned int ms)
 	}
 }
 
+/* Frames the uplink received plus frames the VM port sent (decapsulated ones). */
 static uint64_t
-uplink_rx(void)
+uplink_rx(uint64_t *vm_tx)
 {
 	struct vtep_dp_port_info pi;
 
+	ck_assert_int_eq(vtep_dp_port_info(dp, (unsigned int)vtep_dp_port_find(dp, "vm"), &pi), 0);
+	*vm_tx = pi.c.tx_packets;
 	ck_assert_int_eq(vtep_dp_port_info(dp, (unsigned int)vtep_dp_port_find(dp, "up0"), &pi), 0);
 	return pi.c.rx_packets;
 }
@@ -219,7 +222,8 @@ send_vxlan(const char *dst, unsigned int port, unsigned int n)
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", pi.mac[0], pi.mac[1],
 		 pi.mac[2], pi.mac[3], pi.mac[4], pi.mac[5]);
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s " PEER " %u \"Ether(dst='%s')/"
-		 "IP(src='" XV_PEER4 "', dst='%s')/UDP(sport=40000, dport=%u)/VXLAN(vni=5000)/"
+		 "IP(src='" XV_PEER4 "', dst='%s')/UDP(sport=40000, dport=%u)/"
+		 "VXLAN(flags='Instance', vni=5000)/"
 		 "Ether(src='52:54:00:aa:00:01', dst='52:54:00:bb:00:02')/IP()/UDP()\"",
 		 scapy_send, n, mac, dst, port);
 	sh(cmd);
@@ -286,7 +290,7 @@ START_TEST(set_vtep_at_run_time)
 {
 	int vx = reason_of("redirect_vxlan"), oa = reason_of("pass_other_addr");
 	int ol4 = reason_of("pass_other_l4");
-	uint64_t r0[VTEP_XDP__MAX], r1[VTEP_XDP__MAX], rx0, rx1;
+	uint64_t r0[VTEP_XDP__MAX], r1[VTEP_XDP__MAX], rx0, rx1, vm0, vm1;
 	struct vtep_cfg_vtep v = cfg.vtep;
 	char err[VTEP_DP_ERR_MAX];
 	uint32_t id = prog_id();
@@ -294,15 +298,16 @@ START_TEST(set_vtep_at_run_time)
 	/* Before: 10.99.0.1:4789 is vtepsw's, 10.99.0.7 the kernel's. */
 	poll_ms(50);
 	reasons(r0);
-	rx0 = uplink_rx();
+	rx0 = uplink_rx(&vm0);
 	send_vxlan(XV_VTEP4, 4789, 5);
 	send_vxlan("10.99.0.7", 4789, 7);
 	poll_ms(300);
 	reasons(r1);
-	rx1 = uplink_rx();
+	rx1 = uplink_rx(&vm1);
 	ck_assert_uint_eq(r1[vx] - r0[vx], 5);
 	ck_assert_uint_eq(r1[oa] - r0[oa], 7);
 	ck_assert_uint_eq(rx1 - rx0, 5);
+	ck_assert_uint_eq(vm1 - vm0, 5);
 
 	/* Move the VTEP to 10.99.0.7 and VXLAN to port 4790, as vtepctl will. */
 	ck_assert_int_eq(inet_pton(AF_INET, "10.99.0.7", &v.local_ip.v4), 1);
@@ -310,18 +315,19 @@ START_TEST(set_vtep_at_run_time)
 	ck_assert_msg(vtep_dp_set_vtep(dp, &v, err) == 0, "%s", err);
 	ck_assert_uint_eq(prog_id(), id);
 	reasons(r0);
-	rx0 = uplink_rx();
+	rx0 = uplink_rx(&vm0);
 	send_vxlan(XV_VTEP4, 4790, 5);      /* the old address: the kernel's now */
 	send_vxlan("10.99.0.7", 4790, 7);   /* the new one: vtepsw's */
 	send_vxlan("10.99.0.7", 4789, 3);   /* the old port: the kernel's */
 	send_vxlan("10.99.0.7", 8472, 2);   /* a tunnel's own port stays vtepsw's */
 	poll_ms(300);
 	reasons(r1);
-	rx1 = uplink_rx();
+	rx1 = uplink_rx(&vm1);
 	ck_assert_uint_eq(r1[vx] - r0[vx], 9);
 	ck_assert_uint_eq(r1[oa] - r0[oa], 5);
 	ck_assert_uint_eq(r1[ol4] - r0[ol4], 3);
 	ck_assert_uint_eq(rx1 - rx0, 9);
+	ck_assert_uint_eq(vm1 - vm0, 9);
 	ck_assert_uint_eq(prog_id(), id);
 }
 END_TEST

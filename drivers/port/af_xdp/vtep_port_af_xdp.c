@@ -204,7 +204,8 @@ check_program(const char *path, char *err, size_t errlen)
 	ret = obj == NULL ? -errno : (int)libbpf_get_error(obj);
 	if (ret < 0) {
 		libbpf_strerror(ret, reason, sizeof(reason));
-		snprintf(err, errlen, "XDP program '%s' is not a BPF object file: %s", path, reason);
+		snprintf(err, errlen, "XDP program '%s' is not a BPF object file: %s", path,
+			 reason);
 		obj = NULL;
 		goto out;
 	}
@@ -217,12 +218,12 @@ check_program(const char *path, char *err, size_t errlen)
 	if (ret < 0) {
 		if (strstr(logbuf, "BEGIN PROG LOAD LOG") != NULL) {
 			verifier_reason(logbuf, reason, sizeof(reason));
-			snprintf(err, errlen, "XDP program '%s' was rejected by the kernel verifier: %s",
-				 path, reason);
+			snprintf(err, errlen, "XDP program '%s' was rejected by the kernel "
+				 "verifier: %s", path, reason);
 		} else {
 			libbpf_strerror(ret, reason, sizeof(reason));
-			snprintf(err, errlen, "cannot load XDP program '%s': %s (loading needs root, "
-				 "or CAP_BPF and CAP_NET_ADMIN)", path, reason);
+			snprintf(err, errlen, "cannot load XDP program '%s': %s (loading needs "
+				 "root, or CAP_BPF and CAP_NET_ADMIN)", path, reason);
 		}
 		goto out;
 	}
@@ -234,8 +235,8 @@ check_program(const char *path, char *err, size_t errlen)
 			goto out;
 		}
 	if (bpf_object__find_map_by_name(obj, VTEP_XDP_MAP_XSKS) == NULL) {
-		snprintf(err, errlen, "XDP program '%s' has no map '%s' for the AF_XDP sockets", path,
-			 VTEP_XDP_MAP_XSKS);
+		snprintf(err, errlen, "XDP program '%s' has no map '%s' for the AF_XDP sockets",
+			 path, VTEP_XDP_MAP_XSKS);
 		ret = -EINVAL;
 	}
 out:
@@ -385,8 +386,8 @@ clear_stale(const char *ifname, int ifindex, char *err, size_t errlen)
 	}
 	if (strcmp(info.name, VTEP_XDP_PROG_NAME) != 0) {
 		snprintf(err, errlen, "interface '%s' already has XDP program '%s' (id %u), not "
-			 "vtepsw's; detach it (ip link set dev %s xdp off) or use another interface",
-			 ifname, info.name, id, ifname);
+			 "vtepsw's; detach it (ip link set dev %s xdp off) or use another "
+			 "interface", ifname, info.name, id, ifname);
 		close(fd);
 		return -EBUSY;
 	}
@@ -466,8 +467,8 @@ check_queues(const char *name, const char *ifname, uint16_t n_rxq, char *err, si
 
 	nic_channels(ifname, &combined, &rx);
 	if (n_rxq > RTE_MAX(combined, 1u)) {
-		snprintf(err, errlen, "rx_queues %u: interface '%s' has %u combined queue channel(s) "
-			 "(ethtool -l %s) and AF_XDP needs one per queue", n_rxq, ifname,
+		snprintf(err, errlen, "rx_queues %u: interface '%s' has %u combined queue "
+			 "channel(s) (ethtool -l %s) and AF_XDP needs one per queue", n_rxq, ifname,
 			 RTE_MAX(combined, 1u), ifname);
 		return -EINVAL;
 	}
@@ -506,8 +507,8 @@ adopt_program(struct xdp_port *xp, char *err, size_t errlen)
 	}
 	if (strcmp(info.name, VTEP_XDP_PROG_NAME) != 0 || prog_maps(xp->prog_fd, xp->map_fd) < 0) {
 		snprintf(err, errlen, "interface '%s' runs XDP program '%s', not vtepsw's steering "
-			 "program (was the device created by --vdev without xdp_prog=?)", xp->ifname,
-			 info.name);
+			 "program (was the device created by --vdev without xdp_prog=?)",
+			 xp->ifname, info.name);
 		return -EINVAL;
 	}
 	ret = bpf_map_update_elem(xp->map_fd[XDP_MAP_CFG], &key, &cfg, BPF_ANY);
@@ -549,8 +550,8 @@ af_xdp_open(struct vtep_port *port, const struct vtep_port_params *p, char *err,
 		goto fail;
 	}
 	if (rte_mempool_avail_count(p->pool) < XDP_MIN_MBUFS) {
-		snprintf(err, errlen, "AF_XDP needs at least %u free packet buffers, the pool has %u "
-			 "(--mbufs)", XDP_MIN_MBUFS, rte_mempool_avail_count(p->pool));
+		snprintf(err, errlen, "AF_XDP needs at least %u free packet buffers, the pool has "
+			 "%u (--mbufs)", XDP_MIN_MBUFS, rte_mempool_avail_count(p->pool));
 		ret = -ENOBUFS;
 		goto fail;
 	}
