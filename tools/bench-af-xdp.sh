@@ -9,10 +9,10 @@
 # The VM port is the same in both modes (decap: net_null; encap: net_pcap), so the ratio
 # is the uplink's. Prints one line per mode and direction and the AF_XDP/af_packet ratios.
 #
-#   tools/bench-af-xdp.sh [--seconds N] [--rounds N] [--build DIR]
+#   tools/bench-af-xdp.sh [--seconds N] [--rounds N] [--xdp-args 'K=V,...'] [--build DIR]
 #
 # Each round measures both uplinks for N seconds (default 5) per direction; the medians of
-# the rounds (default 3) give the ratio.
+# the rounds (default 3) give the ratio. --xdp-args adds af_xdp PMD devargs (busy_budget=0).
 # Needs root and a built vtepsw (build/ by default). vtepsw runs on lcore 1, testpmd on
 # lcore 0, both --no-huge; on a shared 2-vCPU machine the absolute numbers are noisy:
 # compare the ratio.
@@ -21,13 +21,15 @@ cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 secs=5
 rounds=3
+xdp_args=""
 build=$TOP/build
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--seconds) secs=$2; shift ;;
 	--rounds) rounds=$2; shift ;;
+	--xdp-args) xdp_args=",$2"; shift ;;
 	--build) build=$(cd "$2" && pwd); shift ;;
-	-h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench-af-xdp.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift
@@ -117,7 +119,8 @@ stop() { kill -INT "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 declare -A R
 for round in $(seq "$rounds"); do
 	for mode in af_packet af_xdp; do
-		if [ "$mode" = af_xdp ]; then up="net_af_xdp0,iface=ul0"; else up="net_af_packet0,iface=ul0"; fi
+		up="net_af_packet0,iface=ul0"
+		[ "$mode" = af_xdp ] && up="net_af_xdp0,iface=ul0$xdp_args"
 		tag="$mode-$round"
 		# decap: testpmd replays VXLAN into ul1 (AF_PACKET)
 		run_vtepsw "decap-$tag" "$up" "net_null0,no-rx=1" port vm
@@ -140,13 +143,15 @@ for round in $(seq "$rounds"); do
 		stop "$VPID"
 		R[encap-$tag]=$(rate "$DIR/encap-$tag.log" up0 tx)
 		echo "round $round: $mode decap ${R[decap-$tag]} pkts/s, encap ${R[encap-$tag]} pkts/s"
+		[ "${R[decap-$tag]}" != 0 ] && [ "${R[encap-$tag]}" != 0 ] ||
+			echo "round $round: $mode: a direction measured nothing (left out; logs: KEEP=1)"
 	done
 done
 
-# median DIR MODE: the median over the rounds
+# median DIR MODE: the median over the rounds that measured something
 median() {
 	local r
-	for r in $(seq "$rounds"); do echo "${R[$1-$2-$r]}"; done | sort -n |
+	for r in $(seq "$rounds"); do echo "${R[$1-$2-$r]}"; done | grep -v '^0*$' | sort -n |
 		awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : int((v[NR / 2] + v[NR / 2 + 1]) / 2)}'
 }
 
