@@ -576,7 +576,10 @@ af_xdp_open(struct vtep_port *port, const struct vtep_port_params *p, char *err,
 		snprintf(devargs + strlen(devargs), sizeof(devargs) - strlen(devargs),
 			 ",queue_count=%u", p->n_rxq);
 	pp.devargs = devargs;
-	/* the PMD pairs rx and tx queues: as many tx queues as rx queues */
+	/* The PMD pairs each tx queue with an rx queue and wants as many of each: with fewer
+	 * senders than queues, ethdev then opens one tx queue per rx queue. */
+	if (pp.n_senders < p->n_rxq)
+		pp.n_senders = p->n_rxq;
 	xp->saved_if_flags = if_flags(xp->ifname, false, 0);
 	ret = vtep_port_ethdev_ops.open(port, &pp, err, errlen);
 	if (ret < 0)
