@@ -129,8 +129,9 @@ it_mac() { ip -n "${IT_ID}-$1" -br link show "$2" | awk '{print $3}'; }
 it_vtepsw_start() {
 	local tag=$1 cfg=$2
 	shift 2
-	local log="$IT_DIR/vtepsw-$tag.log"
-	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m "${IT_MEM:-256}" --no-pci \
+	local log="$IT_DIR/vtepsw-$tag.log" lc=(-l "${IT_LCORES:-0}")
+	[[ "${IT_LCORES:-}" == *@* ]] && lc=(--lcores "$IT_LCORES") # e.g. 0@0,1@1,2@1
+	ip netns exec "$SWNS" "$VTEPSW" "${lc[@]}" --no-huge -m "${IT_MEM:-256}" --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
 		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
 	local pid=$!
