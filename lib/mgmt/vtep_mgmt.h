@@ -18,17 +18,28 @@
  * method (-32601), invalid params (-32602), and the application codes below. Every error
  * message is one line naming the problem. A request that fails changes nothing.
  *
- * Threading: control-thread only.
+ * Service (struct vtep_mgmt_service): the methods of vtepctl over a struct vtep_dp. Every
+ * change is first checked as a whole new configuration with the config loader (so a change
+ * is accepted only if the resulting file would load), then applied through the datapath's
+ * core functions (vtep_dp_port_add(), ...), then the live model is exported and saved with
+ * vtep_config_save() (temporary file, fsync, rename, fsync of the directory).
+ *
+ * Threading: vtep_mgmt_* and vtep_mgmt_service_* are control-thread only. The telemetry
+ * callbacks run in DPDK's telemetry thread and take the model lock given to
+ * vtep_mgmt_telemetry_register(); the control thread must hold the same lock whenever it
+ * changes the model (vtep_dp_control(), vtep_mgmt_service_poll()).
  */
 #ifndef VTEP_MGMT_H
 #define VTEP_MGMT_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <jansson.h>
 
 #include "vtep_common.h"
+#include "vtep_config.h"
 
 struct vtep_dp;
 struct vtep_mgmt;
@@ -103,5 +114,52 @@ void vtep_mgmt_get_stats(const struct vtep_mgmt *m, struct vtep_mgmt_stats *st);
 
 /** Close every connection, remove the socket file and free. NULL is a no-op. */
 void vtep_mgmt_free(struct vtep_mgmt *m);
+
+/* ------------------------------------------------------------------------------------ */
+
+struct vtep_mgmt_service;
+
+struct vtep_mgmt_service_params {
+	struct vtep_dp *dp;
+	const char *socket_path;          /* management socket */
+	unsigned int socket_mode;         /* 0: 0660 */
+	const char *config_path;          /* changes are saved here; NULL: not persisted */
+	/* Parts of the configuration the datapath does not hold (OpenFlow controllers and
+	 * listeners), written back unchanged. Copied; may be NULL. */
+	const struct vtep_config *startup;
+	unsigned int worker_lcores[VTEP_MAX_WORKERS]; /* lcore of each worker (pmd-stats-show) */
+};
+
+/**
+ * Create the vtepctl service and its socket.
+ * @return 0 or -errno with @p err set (one line).
+ */
+int vtep_mgmt_service_create(const struct vtep_mgmt_service_params *p,
+			     struct vtep_mgmt_service **out, char *err, size_t errlen);
+
+/** Serve pending requests (control thread, with the model lock held). */
+unsigned int vtep_mgmt_service_poll(struct vtep_mgmt_service *s);
+
+/** Close the socket and free. NULL is a no-op. */
+void vtep_mgmt_service_free(struct vtep_mgmt_service *s);
+
+/**
+ * Run one method directly, as a request would (used by tests and the telemetry
+ * endpoints). @return 0 or a VTEP_MGMT_E_* code.
+ */
+int vtep_mgmt_service_call(struct vtep_mgmt_service *s, const char *method, json_t *params,
+			   json_t **result, char err[VTEP_MGMT_ERR_MAX]);
+
+/* ------------------------------------------------------------------------------------ */
+
+/**
+ * Register the /vtepsw/ telemetry commands (once per process; after rte_eal_init()).
+ * Callbacks read @p dp under @p lock.
+ * @return 0 or -errno.
+ */
+int vtep_mgmt_telemetry_register(struct vtep_dp *dp, pthread_mutex_t *lock);
+
+/** Stop serving telemetry from @p dp (call, holding the lock, before freeing it). */
+void vtep_mgmt_telemetry_detach(void);
 
 #endif

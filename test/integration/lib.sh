@@ -14,6 +14,8 @@ IT_CHECKS=0
 PY=/usr/bin/python3
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VTEPSW=${VTEPSW:-$TOP/build/app/vtepsw/vtepsw}
+# vtepctl of the same build as vtepsw
+VTEPCTL=${VTEPCTL:-$(cd "$(dirname "$VTEPSW")/../.." 2>/dev/null && pwd)/tools/vtepctl/vtepctl}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 it_log() { printf '[%s] %s\n' "$IT_NAME" "$*"; }
@@ -123,7 +125,8 @@ it_vtepsw_start() {
 	local log="$IT_DIR/vtepsw-$tag.log"
 	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m "${IT_MEM:-256}" --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
-		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
+		-- --config "$cfg" --ctl-socket "$IT_DIR/ctl-$tag.sock" \
+		--idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
 	local pid=$!
 	IT_PIDS+=("$pid")
 	eval "VTEPSW_PID_$tag=$pid"
@@ -133,6 +136,13 @@ it_vtepsw_start() {
 		sleep 0.1
 	done
 	it_log "vtepsw ($tag) did not start"; cat "$log"; return 1
+}
+
+# it_ctl TAG ARGS...: vtepctl against the instance started as TAG.
+it_ctl() {
+	local tag=$1
+	shift
+	"$VTEPCTL" --socket "$IT_DIR/ctl-$tag.sock" "$@"
 }
 
 # it_vtepsw_stop TAG: SIGINT, wait, and check it exited 0 (ASan reports make it non-zero).
