@@ -4,10 +4,13 @@
  * the live model and persistence of every change.
  */
 #include <errno.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vtep_log.h"
 #include "vtep_mgmt_priv.h"
@@ -205,6 +208,34 @@ mgmt_persist(struct vtep_mgmt_service *s, json_t *result, char err[VTEP_MGMT_ERR
 
 /* ---------------------------------------------------------------- service */
 
+/*
+ * Remove temporary files a killed vtepsw left beside the config ("PATH.tmp.<pid>" of
+ * vtep_config_save()) when their process is gone.
+ */
+static void
+remove_stale_temps(const char *config_path)
+{
+	char pattern[4200];
+	glob_t g;
+
+	if ((size_t)snprintf(pattern, sizeof(pattern), "%s.tmp.*", config_path) >= sizeof(pattern) ||
+	    glob(pattern, GLOB_NOSORT | GLOB_NOESCAPE, NULL, &g) != 0)
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		const char *tail = g.gl_pathv[i] + strlen(config_path) + strlen(".tmp.");
+		char *end;
+		long pid = strtol(tail, &end, 10);
+
+		if (*tail == '\0' || *end != '\0' || pid <= 0)
+			continue;
+		if (pid != (long)getpid() && kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
+		    unlink(g.gl_pathv[i]) == 0)
+			VTEP_LOG(CTL, NOTICE, "removed %s left by a process that died while saving",
+				 g.gl_pathv[i]);
+	}
+	globfree(&g);
+}
+
 int
 vtep_mgmt_service_create(const struct vtep_mgmt_service_params *p,
 			 struct vtep_mgmt_service **out, char *err, size_t errlen)
@@ -223,6 +254,8 @@ vtep_mgmt_service_create(const struct vtep_mgmt_service_params *p,
 	ret = -ENOMEM;
 	if (p->config_path != NULL && (s->config_path = strdup(p->config_path)) == NULL)
 		goto nomem;
+	if (s->config_path != NULL)
+		remove_stale_temps(s->config_path);
 	if (p->startup != NULL) {
 		s->n_controllers = p->startup->bridge.n_controllers;
 		s->n_listen = p->startup->bridge.n_listen;
