@@ -20,6 +20,7 @@
 #include <rte_version.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include "vtep_clock.h"
 #include "vtep_config.h"
@@ -254,6 +255,11 @@ mgmt_start(const struct opts *o, struct vtep_dp *dp, const struct vtep_config *c
 	ret = vtep_mgmt_telemetry_register(dp, &model_lock);
 	if (ret < 0)
 		VTEP_LOG(MAIN, WARNING, "telemetry commands not registered: %s", strerror(-ret));
+	/* dpdk-dumpcap/dpdk-pdump attach as secondary processes (needs shared memory:
+	 * hugepages, not --no-huge) */
+	if (rte_pdump_init() < 0)
+		VTEP_LOG(MAIN, WARNING, "packet capture (pdump) unavailable: %s",
+			 rte_strerror(rte_errno));
 	return 0;
 }
 
@@ -430,6 +436,8 @@ out:
 	pthread_mutex_lock(&model_lock);
 	vtep_mgmt_telemetry_detach();
 	pthread_mutex_unlock(&model_lock);
+	if (mgmt != NULL)
+		rte_pdump_uninit();
 	vtep_mgmt_service_free(mgmt);
 	vtep_dp_free(dp);
 	rte_mempool_free(pool);

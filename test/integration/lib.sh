@@ -35,6 +35,7 @@ it_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "/var/run/dpdk/${IT_ID}"-* 2>/dev/null
+	rm -f "/dev/hugepages/${IT_ID}"-* 2>/dev/null
 	[ -n "${KEEP_IT_DIR:-}" ] || rm -rf "$IT_DIR"
 }
 
@@ -119,11 +120,14 @@ it_vm() {
 it_mac() { ip -n "${IT_ID}-$1" -br link show "$2" | awk '{print $3}'; }
 
 # it_vtepsw_start TAG CONFIG [extra EAL args]: run vtepsw in $SWNS, wait until it runs.
+# IT_HUGE_MB=N runs it on N MiB of hugepages instead of --no-huge (for secondary processes).
 it_vtepsw_start() {
 	local tag=$1 cfg=$2
 	shift 2
 	local log="$IT_DIR/vtepsw-$tag.log"
-	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m "${IT_MEM:-256}" --no-pci \
+	local mem=(--no-huge -m "${IT_MEM:-256}")
+	[ -n "${IT_HUGE_MB:-}" ] && mem=(-m "$IT_HUGE_MB")
+	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" "${mem[@]}" --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
 		-- --config "$cfg" --ctl-socket "$IT_DIR/ctl-$tag.sock" \
 		--idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
