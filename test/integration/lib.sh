@@ -117,6 +117,17 @@ it_vm() {
 	ip netns exec "$SWNS" ethtool -K "$ifname" tx off >/dev/null 2>&1 || true
 }
 
+# it_kernel_vtep NS_SHORT IFACE: the Linux kernel as the remote VTEP 10.99.0.2/24 on IFACE,
+# VXLAN VNI 5000 on port 4789 to vtepsw at 10.99.0.1, with the "VM" address 192.168.50.2/24.
+it_kernel_vtep() {
+	local ns="${IT_ID}-$1"
+	ip -n "$ns" addr add 10.99.0.2/24 dev "$2"
+	ip -n "$ns" link add vx0 type vxlan id 5000 local 10.99.0.2 remote 10.99.0.1 dstport 4789 \
+		dev "$2"
+	ip -n "$ns" addr add 192.168.50.2/24 dev vx0
+	ip -n "$ns" link set vx0 up
+}
+
 it_mac() { ip -n "${IT_ID}-$1" -br link show "$2" | awk '{print $3}'; }
 
 # it_vtepsw_start TAG CONFIG [extra EAL args]: run vtepsw in $SWNS, wait until it runs.

@@ -17,10 +17,7 @@ it_vm vm1 p-vm1 192.168.50.1/24
 it_vm vm2 p-vm2 192.168.50.3/24
 it_vm vm3 p-vm3 192.168.70.3/24
 it_vm vm4 p-vm4 ""
-ip -n "$KP" addr add 10.99.0.2/24 dev ul1
-ip -n "$KP" link add vx0 type vxlan id 5000 local 10.99.0.2 remote 10.99.0.1 dstport 4789 dev ul1
-ip -n "$KP" addr add 192.168.50.2/24 dev vx0
-ip -n "$KP" link set vx0 up
+it_kernel_vtep kp ul1
 # a second remote VTEP address on the kernel side for the tunnels that come and go
 ip -n "$KP" addr add 10.99.0.3/24 dev ul1
 

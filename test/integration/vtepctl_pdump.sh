@@ -13,13 +13,10 @@ free=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages 2>/dev/null 
 	it_skip "needs 96 free 2 MiB hugepages on /dev/hugepages (have $free; run tools/setup.sh)"
 
 SWNS=$(it_netns sw)
-KP=$(it_netns kp)
+it_netns kp >/dev/null
 it_link sw ul0 kp ul1
 it_vm vm1 p-vm1 192.168.50.1/24
-ip -n "$KP" addr add 10.99.0.2/24 dev ul1
-ip -n "$KP" link add vx0 type vxlan id 5000 local 10.99.0.2 remote 10.99.0.1 dstport 4789 dev ul1
-ip -n "$KP" addr add 192.168.50.2/24 dev vx0
-ip -n "$KP" link set vx0 up
+it_kernel_vtep kp ul1
 cat >"$IT_DIR/cfg.json" <<'JSON'
 {"vtep": {"local_ip": "10.99.0.1/24", "uplink": "up0"},
  "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
