@@ -38,7 +38,8 @@ export_fdb(const struct vtep_dp *dp, struct vtep_config *c)
 		const struct dp_mport *mp = &dp->ports[e.port];
 		struct vtep_cfg_fdb *f = &c->fdb[c->n_fdb];
 
-		if (!e.is_static || e.port >= VTEP_MAX_PORTS || !mp->in_use || mp->mcast)
+		if (!e.is_static || e.port >= VTEP_MAX_PORTS || !mp->in_use || mp->mcast ||
+		    mp->learned)
 			continue;
 		f->vlan = e.vlan;
 		memcpy(f->mac, e.mac, 6);
@@ -73,7 +74,10 @@ export_neighbours(const struct vtep_dp *dp, struct vtep_config *c)
 	return 0;
 }
 
-/* Ports and (non-multicast) tunnels in slot order, with their assigned ofports. */
+/*
+ * Ports and configured tunnels (not the hidden ports of multicast groups, not tunnels
+ * created by flood-and-learn) in slot order, with their assigned ofports.
+ */
 static int
 export_ports(const struct vtep_dp *dp, struct vtep_config *c)
 {
@@ -84,7 +88,8 @@ export_ports(const struct vtep_dp *dp, struct vtep_config *c)
 
 		if (mp->in_use && mp->kind == VTEP_DP_PORT_ETH)
 			np++;
-		else if (mp->in_use && mp->kind == VTEP_DP_PORT_TUNNEL && !mp->mcast)
+		else if (mp->in_use && mp->kind == VTEP_DP_PORT_TUNNEL && !mp->mcast &&
+			 !mp->learned)
 			nt++;
 	}
 	if (np > 0 && (c->ports = calloc(np, sizeof(*c->ports))) == NULL)
@@ -94,7 +99,7 @@ export_ports(const struct vtep_dp *dp, struct vtep_config *c)
 	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
 		const struct dp_mport *mp = &dp->ports[i];
 
-		if (!mp->in_use || mp->mcast)
+		if (!mp->in_use || mp->mcast || mp->learned)
 			continue;
 		if (mp->kind == VTEP_DP_PORT_ETH) {
 			struct vtep_cfg_port *p = &c->ports[c->n_ports++];

@@ -393,6 +393,7 @@ dump_kind(struct vtep_mgmt_service *s, const char *method, json_t *params,
 			json_object_set_new(o, "remote_ip", mgmt_ip_json(&pi.remote));
 			json_object_set_new(o, "multicast", json_boolean(
 				vtep_dp_port_is_mcast(s->dp, i)));
+			json_object_set_new(o, "learned", json_boolean(pi.learned));
 			json_object_set_new(o, "next_hop_resolved", json_boolean(pi.link_up));
 		}
 		mgmt_counters_json(o, &pi.c);

@@ -321,6 +321,9 @@ print_dump_tunnels(json_t *r, const struct print_opts *o)
 
 		if (json_is_true(json_object_get(e, "multicast")))
 			nh = "multicast";
+		else if (json_is_true(json_object_get(e, "learned")))
+			nh = json_is_true(json_object_get(e, "next_hop_resolved")) ?
+			     "learned,resolved" : "learned,unresolved";
 		table_row(t, (const char *const[]){ jtext(e, "name", b[0], 64),
 			jtext(e, "ofport", b[1], 64), jtext(e, "type", b[2], 64),
 			jtext(e, "remote_ip", b[3], 64), nh, jtext(e, "rx_packets", b[5], 64),
