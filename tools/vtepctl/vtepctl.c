@@ -21,7 +21,7 @@
 #define DEFAULT_SOCKET "/run/vtepsw/vtepsw.sock"
 #define EXIT_FAIL 1
 #define EXIT_USAGE 2
-#define MAX_ARGS 8
+#define MAX_ARGS 10
 
 enum arg_type {
 	A_STR,          /* string */
@@ -76,7 +76,8 @@ static const struct cmd cmds[] = {
 	    { "--uplink", NULL, "role", A_CONST, false, "uplink", "the underlay port" },
 	    { "--ofport", "N", "ofport", A_INT, false, NULL, "OpenFlow port number" },
 	    { "--mac", "MAC", "mac", A_STR, false, NULL, "set the device MAC address" },
-	    { "--rx-queues", "N", "rx_queues", A_INT, false, NULL, "rx queues (RSS), 1..16" } },
+	    { "--rx-queues", "N", "rx_queues", A_INT, false, NULL, "rx queues (RSS), 1..16" },
+	    { "--mtu", "BYTES", "mtu", A_INT, false, NULL, "device MTU" } },
 	  print_change, NULL, NULL, false },
 	{ "del-port", "del-port", "remove a port",
 	  "Stop and remove the port and its static FDB entries. The uplink cannot be removed.",
