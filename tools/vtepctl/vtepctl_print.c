@@ -99,6 +99,15 @@ table_print_free(struct table *t, FILE *f)
 	free(t);
 }
 
+/* A further table of a command's output: a blank line, then the table, if it has rows. */
+static void
+table_print_section(struct table *t)
+{
+	if (t->nrows > 0)
+		putchar('\n');
+	table_print_free(t, stdout);
+}
+
 const char *
 jtext(json_t *obj, const char *key, char *buf, size_t len)
 {
@@ -237,8 +246,7 @@ print_drop_reasons(json_t *list, const char *what)
 			table_row(t, (const char *const[]){ jtext(e, "name", b1, sizeof(b1)), k,
 							    b2 });
 		}
-	putchar('\n');
-	table_print_free(t, stdout);
+	table_print_section(t);
 }
 
 void
@@ -285,8 +293,7 @@ print_dump_ports(json_t *r, const struct print_opts *o)
 				jtext(q, "queue", b[1], 64), "tx", "-",
 				jtext(q, "packets", b[3], 64), jtext(q, "bytes", b[4], 64) });
 	}
-	putchar('\n');
-	table_print_free(t, stdout);
+	table_print_section(t);
 
 	t = table_new(ch);
 	json_array_foreach(list, i, e) {
@@ -299,8 +306,7 @@ print_dump_ports(json_t *r, const struct print_opts *o)
 				jtext(json_object_get(e, "xstats"), k, b[1], 64) });
 		}
 	}
-	putchar('\n');
-	table_print_free(t, stdout);
+	table_print_section(t);
 }
 
 void
