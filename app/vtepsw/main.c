@@ -424,6 +424,10 @@ main(int argc, char **argv)
 		}
 		pthread_mutex_unlock(&model_lock);
 	}
+	/* from here on the model changes without the lock: telemetry stops reading it */
+	pthread_mutex_lock(&model_lock);
+	vtep_mgmt_telemetry_detach();
+	pthread_mutex_unlock(&model_lock);
 	VTEP_LOG(MAIN, NOTICE, "stopping");
 	if (single)
 		vtep_dp_worker_stop(dp, 0);
