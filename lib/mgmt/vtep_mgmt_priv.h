@@ -44,7 +44,10 @@ int mgmt_code_of_errno(int err);
 
 /* ---- model (vtep_mgmt_rpc.c) ---- */
 
-/** The live configuration, including the start-up controllers. vtep_config_clear() it. */
+/**
+ * The live configuration, including the start-up controllers. vtep_config_clear() it (also
+ * after a failure: @p c is then empty). @return 0 or -ENOMEM.
+ */
 int mgmt_export(const struct vtep_mgmt_service *s, struct vtep_config *c);
 /** Save the live configuration. @return 0 or VTEP_MGMT_E_NOT_SAVED with @p err set. */
 int mgmt_persist(struct vtep_mgmt_service *s, json_t *result, char err[VTEP_MGMT_ERR_MAX]);

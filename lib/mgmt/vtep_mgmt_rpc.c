@@ -159,8 +159,10 @@ dup_strings(char ***dst, char *const *src, unsigned int n)
 int
 mgmt_export(const struct vtep_mgmt_service *s, struct vtep_config *c)
 {
-	int ret = vtep_dp_export_config(s->dp, c);
+	int ret;
 
+	memset(c, 0, sizeof(*c)); /* clearing it stays harmless when the export fails */
+	ret = vtep_dp_export_config(s->dp, c);
 	if (ret < 0)
 		return ret;
 	/* counts first: vtep_config_clear() frees exactly what they cover */

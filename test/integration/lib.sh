@@ -70,6 +70,20 @@ it_eq() {
 	fi
 }
 
+# it_eq_settled DESCRIPTION EXPECTED_CMD ACTUAL_CMD: it_eq on the outputs of two shell
+# commands, read again (up to 20 times, 0.3 s apart) while they differ: counters of traffic
+# still in flight (a late ARP) settle, real mismatches stay.
+it_eq_settled() {
+	local e a
+	for _ in $(seq 20); do
+		e=$(eval "$2")
+		a=$(eval "$3")
+		[ "$e" = "$a" ] && break
+		sleep 0.3
+	done
+	it_eq "$1" "$e" "$a"
+}
+
 it_finish() {
 	if [ "$IT_FAILS" -gt 0 ]; then
 		it_log "$IT_FAILS of $IT_CHECKS checks failed"

@@ -47,10 +47,9 @@ it_eq "/vtepsw/ports" "['up0', 'vm1', 'vm2']" "$(tget /vtepsw/ports d)"
 it_eq "/vtepsw/tunnels" "['kern']" "$(tget /vtepsw/tunnels d)"
 it_eq "/vtepsw/segments" "[100]" "$(tget /vtepsw/segments d)"
 for vm in vm1 vm2; do
-	sent=$(ip netns exec "${IT_ID}-$vm" cat /sys/class/net/eth0/statistics/tx_packets)
-	recv=$(ip netns exec "${IT_ID}-$vm" cat /sys/class/net/eth0/statistics/rx_packets)
-	it_eq "/vtepsw/port,$vm: rx/tx == what the VM sent/received" "$sent $recv" \
-		"$(tget "/vtepsw/port,$vm" "d['rx_packets'], d['tx_packets']" | tr -d '(),')"
+	it_eq_settled "/vtepsw/port,$vm: rx/tx == what the VM sent/received" \
+		"ip netns exec ${IT_ID}-$vm cat /sys/class/net/eth0/statistics/tx_packets /sys/class/net/eth0/statistics/rx_packets | tr '\n' ' ' | sed 's/ \$//'" \
+		"tget /vtepsw/port,$vm \"d['rx_packets'], d['tx_packets']\" | tr -d '(),'"
 done
 it_eq "/vtepsw/port,vm2: the 4 tagged frames counted as drop_tagged_on_access" "4 4" \
 	"$(tget /vtepsw/port,vm2 "d['drops'], d['drop_tagged_on_access']" | tr -d '(),')"
@@ -60,9 +59,9 @@ it_eq "/vtepsw/port,kern and /vtepsw/segment,100 agree (one tunnel)" \
 	"$(tget /vtepsw/segment,100 "d['tx_packets'], d['rx_packets']")"
 it_check "/vtepsw/port,kern: VXLAN traffic both ways" test \
 	"$(tget /vtepsw/port,kern "min(d['tx_packets'], d['rx_packets'])")" -ge 3
-it_eq "telemetry and vtepctl report the same counters" \
-	"$(it_ctl a --json dump-ports vm1 | $PY -c "import json,sys; p=json.load(sys.stdin)['ports'][0]; print(p['rx_packets'], p['tx_packets'])")" \
-	"$(tget /vtepsw/port,vm1 "d['rx_packets'], d['tx_packets']" | tr -d '(),')"
+it_eq_settled "telemetry and vtepctl report the same counters" \
+	"it_ctl a --json dump-ports vm1 | \$PY -c \"import json,sys; p=json.load(sys.stdin)['ports'][0]; print(p['rx_packets'], p['tx_packets'])\"" \
+	"tget /vtepsw/port,vm1 \"d['rx_packets'], d['tx_packets']\" | tr -d '(),'"
 it_check "/vtepsw/workers: cycles and packets of worker 0" test \
 	"$(tget /vtepsw/workers "int(d['workers'] == 1 and d['w0_packets'] > 10 and d['w0_busy_cycles'] > 0 and d['w0_idle_cycles'] > 0 and d['w0_cycles_per_packet'] > 0)")" = 1
 it_eq "/vtepsw/port,nope: no data for an unknown name" "None" "$(tget /vtepsw/port,nope d)"
