@@ -54,9 +54,9 @@ done
 it_eq "/vtepsw/port,vm2: the 4 tagged frames counted as drop_tagged_on_access" "4 4" \
 	"$(tget /vtepsw/port,vm2 "d['drops'], d['drop_tagged_on_access']" | tr -d '(),')"
 it_eq "/vtepsw/drops: tagged_on_access" "4" "$(tget /vtepsw/drops "d['tagged_on_access']")"
-it_eq "/vtepsw/port,kern and /vtepsw/segment,100 agree (one tunnel)" \
-	"$(tget /vtepsw/port,kern "d['tx_packets'], d['rx_packets']")" \
-	"$(tget /vtepsw/segment,100 "d['tx_packets'], d['rx_packets']")"
+it_eq_settled "/vtepsw/port,kern and /vtepsw/segment,100 agree (one tunnel)" \
+	"tget /vtepsw/port,kern \"d['tx_packets'], d['rx_packets']\"" \
+	"tget /vtepsw/segment,100 \"d['tx_packets'], d['rx_packets']\""
 it_check "/vtepsw/port,kern: VXLAN traffic both ways" test \
 	"$(tget /vtepsw/port,kern "min(d['tx_packets'], d['rx_packets'])")" -ge 3
 it_eq_settled "telemetry and vtepctl report the same counters" \
