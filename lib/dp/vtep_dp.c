@@ -476,6 +476,72 @@ dp_synchronize(struct vtep_dp *dp)
 	rte_rcu_qsbr_synchronize(dp->qsbr, self);
 }
 
+/* Copy an address with its unused bytes zeroed (steering settings are compared whole). */
+static void
+steer_ip(struct vtep_ip *dst, const struct vtep_ip *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->family = src->family;
+	if (src->family == AF_INET)
+		dst->v4 = src->v4;
+	else if (src->family == AF_INET6)
+		dst->v6 = src->v6;
+}
+
+/*
+ * Tell ports that share their NIC with the host (AF_XDP uplinks) what is vtepsw's: the
+ * uplink gets the VTEP addresses, VXLAN ports and groups of tables @p t and the tunnel
+ * types the classifier accepts (all of them, unless require_known_remote limits them to
+ * the configured tunnels' types), any other port every frame. Drivers without steering
+ * ignore it; drivers skip unchanged settings.
+ */
+static int
+dp_steer(struct vtep_dp *dp, const struct dp_tables *t, char *err, size_t errlen)
+{
+	struct vtep_port_steering s;
+	bool nvgre = !t->require_known_remote, stt = !t->require_known_remote;
+	int ret;
+
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		const struct dp_mport *mp = &dp->ports[i];
+
+		if (mp->in_use && mp->kind == VTEP_DP_PORT_TUNNEL) {
+			nvgre |= mp->tcfg.type == VTEP_TUNNEL_NVGRE;
+			stt |= mp->tcfg.type == VTEP_TUNNEL_STT;
+		}
+	}
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		const struct dp_mport *mp = &dp->ports[i];
+
+		if (!mp->in_use || mp->kind != VTEP_DP_PORT_ETH)
+			continue;
+		memset(&s, 0, sizeof(s));
+		/* an uplink that is not (yet) the VTEP's keeps its traffic with the host */
+		s.all = mp->cfg.role != VTEP_PORT_ROLE_UPLINK;
+		if (i == t->uplink) {
+			steer_ip(&s.local4, &t->rxcfg.local);
+			steer_ip(&s.local6, &t->rxcfg.local6);
+			for (unsigned int k = 0; k < RTE_DIM(s.udp_ports) &&
+			     k < RTE_DIM(t->rxcfg.vxlan_ports); k++)
+				s.udp_ports[k] = t->rxcfg.vxlan_ports[k];
+			for (unsigned int k = 0; k < t->rxcfg.n_groups && k < RTE_DIM(s.groups);
+			     k++)
+				steer_ip(&s.groups[s.n_groups++], &t->rxcfg.groups[k]);
+			s.nvgre = nvgre;
+			s.stt = stt;
+		}
+		ret = vtep_port_set_steering(mp->eth, &s);
+		if (ret < 0) {
+			if (err != NULL)
+				snprintf(err, errlen, "port '%s': cannot update what its XDP "
+					 "program steers to vtepsw: %s", mp->cfg.name,
+					 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int
 dp_commit(struct vtep_dp *dp, char *err, size_t errlen)
 {
@@ -486,6 +552,11 @@ dp_commit(struct vtep_dp *dp, char *err, size_t errlen)
 	if (ret < 0) {
 		if (err != NULL)
 			snprintf(err, errlen, "cannot build datapath tables: %s", strerror(-ret));
+		return ret;
+	}
+	ret = dp_steer(dp, t, err, errlen);
+	if (ret < 0) {
+		tables_free(t);
 		return ret;
 	}
 	t->gen = ++dp->gen; /* starts at 1: a zeroed worker cache never matches */
@@ -1313,6 +1384,23 @@ vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_wo
 		*s = dp->workers[w]->load;
 }
 
+/* Log the non-zero driver-specific counters of a port (e.g. its XDP program's). */
+static void
+log_xstats(const char *name, const struct vtep_port *port)
+{
+	struct vtep_port_xstat xs[96];
+	char line[1024] = "";
+	size_t off = 0;
+	int n = vtep_port_xstats(port, xs, RTE_DIM(xs));
+
+	for (int k = 0; k < n && k < (int)RTE_DIM(xs) && off < sizeof(line) - 1; k++)
+		if (xs[k].value)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64,
+						xs[k].name, xs[k].value);
+	if (off > 0)
+		VTEP_LOG(MAIN, NOTICE, "port %-12s xstats:%s", name, line);
+}
+
 void
 vtep_dp_log_counters(const struct vtep_dp *dp)
 {
@@ -1332,6 +1420,8 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 			 PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64 "%s (link %s)", pi.name,
 			 pi.c.rx_packets, pi.c.rx_bytes, pi.c.tx_packets, pi.c.tx_bytes, pi.c.drops,
 			 drops, pi.link_up ? "up" : "down");
+		if (pi.kind == VTEP_DP_PORT_ETH)
+			log_xstats(pi.name, dp->ports[i].eth);
 	}
 	{
 		struct vtep_stt_reasm_stats tot = { 0 }, rs;

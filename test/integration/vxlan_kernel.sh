@@ -71,7 +71,7 @@ run_case() {
 	ip -n "$kp" link set vx0 up
 	cat >"$IT_DIR/$tag.json" <<JSON
 {$bridge_extra "vtep": {$vtep, "uplink": "up0", "udp_port": $port},
- "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
+ "ports": [{"name": "up0", "devargs": "$(it_uplink ul0)", "role": "uplink"},
            {"name": "vm", "devargs": "net_af_packet1,iface=p-vm", "vlan": 100}],
  "tunnels": [$tunnels],
  "segments": [{"vlan": 100, "vni": 5000, "flood": $flood$seg_extra}]}
