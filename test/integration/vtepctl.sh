@@ -352,4 +352,28 @@ it_check "the next change saves everything again" ctl del-segment 400
 it_eq "the file matches the live state" "[100]" "$(saved "[s['vlan'] for s in d['segments']]")"
 
 it_vtepsw_stop a
+
+# ---------------------------------------------------------------- driver xstats
+# dump-ports shows a driver's own counters: the AF_XDP uplink's per-reason XDP counters.
+BUILD=$(cd "$(dirname "$VTEPSW")/../.." && pwd)
+if [ -f "$BUILD/drivers/port/af_xdp/vtep_xdp.o" ]; then
+	[ -z "${ASAN_OPTIONS:-}" ] || export ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0"
+	SWNS=$(it_netns xh)
+	it_netns xk >/dev/null
+	it_link xh xu0 xk xu1
+	ip -n "${IT_ID}-xk" addr add 10.98.0.2/24 dev xu1
+	cat >"$IT_DIR/xdp.json" <<'JSON'
+{"vtep": {"local_ip": "10.98.0.1/24", "uplink": "up0"},
+ "ports": [{"name": "up0", "devargs": "net_af_xdp0,iface=xu0", "role": "uplink"}]}
+JSON
+	it_vtepsw_start x "$IT_DIR/xdp.json" || exit 1
+	it_check "the AF_XDP uplink answers ping for the VTEP address" it_ping xk 10.98.0.1 3
+	it_eq "dump-ports --json: the driver's xstats (echo requests the XDP program redirected)" 3 \
+		"$(it_ctl x --json dump-ports up0 | jget "d['ports'][0]['xstats']['xdp_redirect_echo']")"
+	it_check "dump-ports (human): the xstats rows" sh -c \
+		"'$VTEPCTL' -s '$IT_DIR/ctl-x.sock' dump-ports up0 | grep -qE '^up0 +xstat:xdp_redirect_echo +3$'"
+	it_vtepsw_stop x
+else
+	it_log "vtepsw built without AF_XDP: driver xstats not checked"
+fi
 it_finish
