@@ -391,11 +391,13 @@ bench_report(struct bench_ctx *c, const struct bench_snapshot *a, const struct b
 		if (y->dev_nombuf != x->dev_nombuf)
 			json_object_set_new(dj, "rx_nombuf",
 					    json_integer((json_int_t)(y->dev_nombuf - x->dev_nombuf)));
-		json_array_append_new(ports, json_pack("{s:s, s:b, s:I, s:I, s:f, s:f, s:f, s:f, "
-						       "s:I, s:o}", "name", y->name,
+		json_array_append_new(ports, json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:f, s:f, "
+						       "s:f, s:f, s:I, s:o}", "name", y->name,
 						       "tunnel", y->is_tunnel,
 						       "rx_packets", (json_int_t)r.rx,
 						       "tx_packets", (json_int_t)r.tx,
+						       "rx_bytes", (json_int_t)(y->rx_bytes - x->rx_bytes),
+						       "tx_bytes", (json_int_t)(y->tx_bytes - x->tx_bytes),
 						       "rx_mpps", r.rx_mpps, "rx_gbps", r.rx_gbps,
 						       "tx_mpps", r.tx_mpps, "tx_gbps", r.tx_gbps,
 						       "drops", (json_int_t)r.drops, "drop", dj));
