@@ -5,7 +5,7 @@
 #
 #   tools/bench-compare.sh [--quick] [--out DIR] [--repeat N] [--duration S] [--warmup S]
 #                          [--legs testpmd,ovs,vtepsw] [--cases SUBSTR,...] [--no-memory]
-#                          [--plot-only]
+#                          [--bench PATH] [--plot-only]
 #
 #   --quick       fewer cases (1 and 1,000 flows, 64 and 1500 bytes, STT 9000), 1 repeat,
 #                 1 s runs: a few minutes, for development
@@ -15,6 +15,7 @@
 #   --legs L      which legs to run (default all three)
 #   --cases S     only cases whose id contains one of the substrings (e.g. encap-vxlan)
 #   --no-memory   skip the memory run (1,000,000 flows and 100,000 learned MACs)
+#   --bench PATH  the vtepsw-bench binary to measure (default build/'s)
 #   --plot-only   only redo results.md and the PNGs from DIR/results.json
 #
 # Inputs come from tools/bench_workloads.py (scapy, deterministic) and are cached in
@@ -33,10 +34,10 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--quick) quick=1; args+=(--quick --repeat 1 --duration 1 --warmup 0.5) ;;
 	--out) out=$2; shift ;;
-	--repeat|--duration|--warmup|--legs|--cases) args+=("$1" "$2"); shift ;;
+	--repeat|--duration|--warmup|--legs|--cases|--bench) args+=("$1" "$2"); shift ;;
 	--no-memory) args+=(--no-memory) ;;
 	--plot-only) plot_only=1 ;;
-	-h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) echo "bench-compare: unknown option '$1' (try --help)" >&2; exit 2 ;;
 	esac
 	shift

@@ -112,7 +112,7 @@ class Compare:
     def __init__(self, a):
         self.a = a
         self.work = a.work
-        self.bench = os.path.join(TOP, "build/app/vtepsw-bench/vtepsw-bench")
+        self.bench = a.bench or os.path.join(TOP, "build/app/vtepsw-bench/vtepsw-bench")
         self.runs = []
         self.seq = 0
         self.tsc_hz = None
@@ -125,8 +125,11 @@ class Compare:
     # ---------------------------------------------------------------- inputs
 
     def pcap(self, c):
-        name = "%s-%s-%d-%d-%d-%d" % (c.workload, c.tunnel if c.workload == "decap" else "vlan",
-                                      c.size, c.flows, c.macs, c.mtu if c.tunnel == "stt" else 0)
+        if c.workload == "decap":
+            name = "decap-%s-%d-%d-%d-%d" % (c.tunnel, c.size, c.flows, c.macs,
+                                            c.mtu if c.tunnel == "stt" else 0)
+        else:
+            name = "encap-vlan-%d-%d-%d" % (c.size, c.flows, c.macs)
         path = os.path.join(self.work, name + ".pcap")
         gen = os.path.join(TOP, "tools/bench_workloads.py")
         if not (os.path.exists(path + ".json") and
@@ -275,7 +278,7 @@ class Compare:
                        % (meta["packets"], OVS_MAX_MBUFS))
         if c.size > 1500:
             raise Skip("frames above the 1500-byte MTU of the pcap port")
-        o = Ovs(self, c, pcap, rep)
+        o = Ovs(self, c, pcap, meta, rep)
         try:
             return o.run()
         finally:
@@ -392,8 +395,8 @@ class Skip(Exception):
 class Ovs:
     """A private Open vSwitch with DPDK in its own network namespace."""
 
-    def __init__(self, cmp, c, pcap, rep):
-        self.cmp, self.c, self.pcap, self.rep = cmp, c, pcap, rep
+    def __init__(self, cmp, c, pcap, meta, rep):
+        self.cmp, self.c, self.pcap, self.meta, self.rep = cmp, c, pcap, meta, rep
         self.dir = os.path.join(cmp.work, "ovs-%d" % os.getpid())
         self.ns = "bcovs%d" % os.getpid()
         self.prefix = cmp.prefix("o")
@@ -441,7 +444,10 @@ class Ovs:
 
     def run(self):
         c, d = self.c, self.dir
-        mem = 1536  # its mempool of 262144 buffers (MTU 1500) and the rest
+        # Per-port mempools hold about 22,000 buffers: enough for a small input and quick
+        # to create. Larger inputs need the shared 262,144-buffer mempool (and memory).
+        per_port = self.meta["packets"] <= 16000
+        mem = 512 if per_port else 1536
         self.x("ip", "netns", "add", self.ns)
         self.x("ip", "-n", self.ns, "link", "set", "lo", "up")
         self.x("ovsdb-tool", "create", d + "/conf.db", OVS_SCHEMA)
@@ -453,7 +459,8 @@ class Ovs:
         extra = "--no-huge --legacy-mem -m %d --no-pci --file-prefix %s" % (mem, self.prefix)
         self.vsctl("--no-wait", "set", "Open_vSwitch", ".", "other_config:dpdk-init=true",
                    "other_config:dpdk-extra=" + extra, "other_config:dpdk-lcore-mask=0x1",
-                   "other_config:pmd-cpu-mask=0x2")
+                   "other_config:pmd-cpu-mask=0x2",
+                   "other_config:per-port-memory=%s" % str(per_port).lower())
         self.x("ip", "netns", "exec", self.ns, "env", "OVS_RUNDIR=" + d, "OVS_DBDIR=" + d,
                "OVS_LOGDIR=" + d, "OVS_SYSCONFDIR=" + d, OVS_DPDK, "unix:%s/db.sock" % d,
                "--pidfile=%s/ovs-vswitchd.pid" % d, "--log-file=%s/ovs-vswitchd.log" % d,
@@ -550,6 +557,7 @@ def main():
     ap.add_argument("--legs", default="testpmd,ovs,vtepsw")
     ap.add_argument("--cases", default="", help="comma-separated substrings of case ids")
     ap.add_argument("--no-memory", action="store_true")
+    ap.add_argument("--bench", help="the vtepsw-bench binary (default: build/'s)")
     ap.add_argument("--command", default=" ".join(sys.argv))
     a = ap.parse_args()
     a.legs = a.legs.split(",")

@@ -147,8 +147,12 @@ def markdown(doc, agg, tg):
                 row.append("n/a")
             elif "mpps_core" in g[leg]:
                 row.append(fmt(g[leg]["mpps_core"], "%.3f"))
+            elif g[leg].get("runs"):
+                skipped = all(r.get("skip") for r in doc["runs"]
+                              if r["case"] == c["id"] and r["leg"] == leg)
+                row.append("skipped" if skipped else "failed")
             else:
-                row.append("failed" if g[leg].get("runs") else "-")
+                row.append("-")
         big = "stt-big" in c["tags"]
         key = "gbps_in_core" if big else "mpps_core"
         row.append(fmt(ratio(agg, c["id"], "vtepsw", "ovs", key)))

@@ -41,16 +41,6 @@ def mac(oui, idx):
     return "02:00:%02x:%02x:%02x:%02x" % (oui, (idx >> 16) & 0xFF, (idx >> 8) & 0xFF, idx & 0xFF)
 
 
-def csum(data):
-    """Internet checksum of bytes."""
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 def inner_frame(size, vlan, from_local):
     """Scapy frame of flow 0, MAC 0: Ethernet [+ 802.1Q] + IPv4 + UDP + zeros + trailer."""
     src = mac(LOCAL_OUI if from_local else REMOTE_OUI, 0)
@@ -67,17 +57,44 @@ def inner_frame(size, vlan, from_local):
 
 
 class Patcher:
-    """Patches flow/MAC/sequence fields of a copied inner frame at offset `off`."""
+    """Writes many copies of one frame (flow 0, MAC 0) into a pcap buffer and patches the
+    flow fields, the MAC index and the sequence number of each copy in place."""
 
-    def __init__(self, frame, off, vlan):
-        self.off, self.l3 = off, off + 14 + (4 if vlan else 0)
-        raw = bytearray(bytes(frame))
-        ip = raw[self.l3 - off:self.l3 - off + 20]
-        ip[10:12] = b"\0\0"
-        ip[12:16] = b"\0\0\0\0"
+    def __init__(self, raw, inner_off, inner_len, vlan):
+        self.raw, self.off, self.len = raw, inner_off, inner_len
+        self.l3 = inner_off + 14 + (4 if vlan else 0)
+        ip = bytearray(raw[self.l3:self.l3 + 20])
+        ip[10:16] = bytes(6)  # checksum and source address
         self.ip_base = sum(struct.unpack("!10H", bytes(ip)))
 
-    def apply(self, buf, flow, midx, seq, frame_len):
+    def block(self, total, flows, macs, outer=None):
+        """`total` pcap records; outer(buf, frame_offset, flow) patches tunnel fields."""
+        n = len(self.raw)
+        rec = struct.pack("<IIII", 0, 0, n, n) + self.raw
+        r = len(rec)
+        buf = bytearray(rec * total)
+        pack = struct.pack_into
+        oui = self.raw[self.off + 8]
+        for k in range(total):
+            base = k * r
+            pack("<II", buf, base, k // 1000000, k % 1000000)
+            f = base + 16
+            flow = k % flows
+            o, l3 = f + self.off, f + self.l3
+            pack(">I", buf, o + 8, (oui << 24) | (k % macs))
+            src = FLOW_SRC + (flow & 0xFFFF)
+            s = self.ip_base + (src >> 16) + (src & 0xFFFF)
+            s = (s & 0xFFFF) + (s >> 16)
+            s = (s & 0xFFFF) + (s >> 16)
+            pack(">HI", buf, l3 + 10, ~s & 0xFFFF, src)
+            pack(">H", buf, l3 + 20, FLOW_SPORT + (flow >> 16))
+            pack(">I", buf, o + self.len - 12, k & 0xFFFFFFFF)
+            if outer:
+                outer(buf, f, flow)
+        return buf, n
+
+    def apply(self, buf, flow, midx, seq):
+        """Patch one frame held alone in `buf` (for STT, which segments it afterwards)."""
         o, l3 = self.off, self.l3
         buf[o + 9:o + 12] = midx.to_bytes(3, "big")
         src = FLOW_SRC + (flow & 0xFFFF)
@@ -87,8 +104,7 @@ class Patcher:
             s = (s & 0xFFFF) + (s >> 16)
         buf[l3 + 10:l3 + 12] = (~s & 0xFFFF).to_bytes(2, "big")
         buf[l3 + 20:l3 + 22] = (FLOW_SPORT + (flow >> 16)).to_bytes(2, "big")
-        end = o + frame_len
-        buf[end - 12:end - 8] = (seq & 0xFFFFFFFF).to_bytes(4, "big")
+        buf[o + self.len - 12:o + self.len - 8] = (seq & 0xFFFFFFFF).to_bytes(4, "big")
 
 
 def entropy(flow):
@@ -146,55 +162,51 @@ class PcapWriter:
         self.bytes += len(data)
         self.max = max(self.max, len(data))
 
+    def write_block(self, buf, count, frame_len):
+        """`count` records of `frame_len` bytes already laid out (Patcher.block)."""
+        self.f.write(buf)
+        self.n += count
+        self.bytes += count * frame_len
+        self.max = max(self.max, frame_len)
+
     def close(self):
         self.f.close()
 
 
 def generate(a):
     w = PcapWriter(a.output)
-    frames = 0
     if a.workload in ("encap", "bridge"):
-        base = inner_frame(a.pkt_size, a.vlan, True)
-        p = Patcher(base, 0, a.vlan)
-        raw = bytes(base)
-        total = a.packets or default_packets(a.flows, a.macs, len(raw))
-        for k in range(total):
-            buf = bytearray(raw)
-            p.apply(buf, k % a.flows, k % a.macs, k, len(raw))
-            w.write(bytes(buf))
-        frames = total
+        frame = bytes(inner_frame(a.pkt_size, a.vlan, True))
+        total = a.packets or default_packets(a.flows, a.macs, len(frame))
+        buf, n = Patcher(frame, 0, len(frame), a.vlan).block(total, a.flows, a.macs)
+        w.write_block(buf, total, n)
     elif a.tunnel in ("vxlan", "nvgre"):
-        inner = inner_frame(a.pkt_size - 4, 0, False)
-        pkt = outer(a.tunnel, len(inner), 0, a.vni) / inner
-        raw = bytes(pkt)
-        off = len(raw) - len(inner)
-        p = Patcher(inner, off, 0)
+        inner = bytes(inner_frame(a.pkt_size - 4, 0, False))
+        raw = bytes(outer(a.tunnel, len(inner), 0, a.vni) / Raw(inner))
         total = a.packets or default_packets(a.flows, a.macs, len(raw))
-        for k in range(total):
-            flow = k % a.flows
-            buf = bytearray(raw)
-            p.apply(buf, flow, k % a.macs, k, len(inner))
+
+        def entropy_field(buf, f, flow):
             if a.tunnel == "vxlan":
-                buf[34:36] = (49152 + entropy(flow) % 16384).to_bytes(2, "big")
+                struct.pack_into(">H", buf, f + 34, 49152 + entropy(flow) % 16384)
             else:
-                buf[41] = entropy(flow) & 0xFF
-            w.write(bytes(buf))
-        frames = total
-    else:  # stt
-        inner = inner_frame(a.pkt_size - 4, 0, False)
-        raw = bytes(inner)
-        p = Patcher(inner, 0, 0)
+                buf[f + 41] = entropy(flow) & 0xFF
+
+        p = Patcher(raw, len(raw) - len(inner), len(inner), 0)
+        buf, n = p.block(total, a.flows, a.macs, entropy_field)
+        w.write_block(buf, total, n)
+    else:  # stt: every frame segmented by scapy
+        raw = bytes(inner_frame(a.pkt_size - 4, 0, False))
+        p = Patcher(raw, 0, len(raw), 0)
         total = a.packets or default_packets(a.flows, a.macs, len(raw))
         for k in range(total):
             flow = k % a.flows
             buf = bytearray(raw)
-            p.apply(buf, flow, k % a.macs, k, len(raw))
+            p.apply(buf, flow, k % a.macs, k)
             for seg in stt_segments(bytes(buf), flow, k, a.vni, a.mtu):
                 w.write(bytes(seg))
-        frames = total
     w.close()
     meta = {"workload": a.workload, "tunnel": a.tunnel, "pkt_size": a.pkt_size,
-            "flows": a.flows, "macs": a.macs, "frames": frames, "packets": w.n,
+            "flows": a.flows, "macs": a.macs, "frames": total, "packets": w.n,
             "bytes": w.bytes, "max_packet": w.max, "mtu": a.mtu}
     with open(a.output + ".json", "w") as f:
         json.dump(meta, f)
