@@ -120,7 +120,7 @@ for t in test/integration/*.sh; do
 		integ "$t" "it-san:$n" "$TOP/build-san/app/vtepsw/vtepsw"
 	fi
 	# with a worker lcore beside the main (control) lcore
-	case "$n" in bridge|vxlan_kernel|two_hosts)
+	case "$n" in bridge|vxlan_kernel|two_hosts|af_xdp)
 		integ "$t" "it-workers:$n" "$TOP/build/app/vtepsw/vtepsw" 0-1 ;;
 	esac
 done

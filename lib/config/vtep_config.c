@@ -1013,7 +1013,7 @@ parse_port(struct cfg_ctx *c, json_t *o, const char *base, struct vtep_cfg_port 
 		return rc;
 	if (rc > 0)
 		p->rxq = (uint16_t)ll;
-	rc = get_int(c, o, base, "mtu", false, "MTU", 68, 9216, &ll);
+	rc = get_int(c, o, base, "mtu", false, "MTU", 68, 65535, &ll);
 	if (rc < 0)
 		return rc;
 	if (rc > 0)
@@ -1525,7 +1525,7 @@ check_port(struct cfg_ctx *c, const struct vtep_config *cfg, unsigned int i, int
 	rc = check_range(c, path, p->loc, "rx queue count", p->rxq, 1, 16);
 	if (rc >= 0 && p->mtu != 0) {
 		path_field(path, "ports", i, "mtu");
-		rc = check_range(c, path, p->loc, "MTU", p->mtu, 68, 9216);
+		rc = check_range(c, path, p->loc, "MTU", p->mtu, 68, 65535);
 	}
 	return rc;
 }

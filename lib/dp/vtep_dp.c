@@ -476,6 +476,72 @@ dp_synchronize(struct vtep_dp *dp)
 	rte_rcu_qsbr_synchronize(dp->qsbr, self);
 }
 
+/* Copy an address with its unused bytes zeroed (steering settings are compared whole). */
+static void
+steer_ip(struct vtep_ip *dst, const struct vtep_ip *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->family = src->family;
+	if (src->family == AF_INET)
+		dst->v4 = src->v4;
+	else if (src->family == AF_INET6)
+		dst->v6 = src->v6;
+}
+
+/*
+ * Tell ports that share their NIC with the host (AF_XDP uplinks) what is vtepsw's: the
+ * uplink gets the VTEP addresses, VXLAN ports and groups of tables @p t and the tunnel
+ * types the classifier accepts (all of them, unless require_known_remote limits them to
+ * the configured tunnels' types), any other port every frame. Drivers without steering
+ * ignore it; drivers skip unchanged settings.
+ */
+static int
+dp_steer(struct vtep_dp *dp, const struct dp_tables *t, char *err, size_t errlen)
+{
+	struct vtep_port_steering s;
+	bool nvgre = !t->require_known_remote, stt = !t->require_known_remote;
+	int ret;
+
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		const struct dp_mport *mp = &dp->ports[i];
+
+		if (mp->in_use && mp->kind == VTEP_DP_PORT_TUNNEL) {
+			nvgre |= mp->tcfg.type == VTEP_TUNNEL_NVGRE;
+			stt |= mp->tcfg.type == VTEP_TUNNEL_STT;
+		}
+	}
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		const struct dp_mport *mp = &dp->ports[i];
+
+		if (!mp->in_use || mp->kind != VTEP_DP_PORT_ETH)
+			continue;
+		memset(&s, 0, sizeof(s));
+		/* an uplink that is not (yet) the VTEP's keeps its traffic with the host */
+		s.all = mp->cfg.role != VTEP_PORT_ROLE_UPLINK;
+		if (i == t->uplink) {
+			steer_ip(&s.local4, &t->rxcfg.local);
+			steer_ip(&s.local6, &t->rxcfg.local6);
+			for (unsigned int k = 0; k < RTE_DIM(s.udp_ports) &&
+			     k < RTE_DIM(t->rxcfg.vxlan_ports); k++)
+				s.udp_ports[k] = t->rxcfg.vxlan_ports[k];
+			for (unsigned int k = 0; k < t->rxcfg.n_groups && k < RTE_DIM(s.groups);
+			     k++)
+				steer_ip(&s.groups[s.n_groups++], &t->rxcfg.groups[k]);
+			s.nvgre = nvgre;
+			s.stt = stt;
+		}
+		ret = vtep_port_set_steering(mp->eth, &s);
+		if (ret < 0) {
+			if (err != NULL)
+				snprintf(err, errlen, "port '%s': cannot update what its XDP "
+					 "program steers to vtepsw: %s", mp->cfg.name,
+					 strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
 int
 dp_commit(struct vtep_dp *dp, char *err, size_t errlen)
 {
@@ -486,6 +552,11 @@ dp_commit(struct vtep_dp *dp, char *err, size_t errlen)
 	if (ret < 0) {
 		if (err != NULL)
 			snprintf(err, errlen, "cannot build datapath tables: %s", strerror(-ret));
+		return ret;
+	}
+	ret = dp_steer(dp, t, err, errlen);
+	if (ret < 0) {
+		tables_free(t);
 		return ret;
 	}
 	t->gen = ++dp->gen; /* starts at 1: a zeroed worker cache never matches */
@@ -693,6 +764,123 @@ vtep_dp_port_del(struct vtep_dp *dp, const char *name, char err[VTEP_DP_ERR_MAX]
 	return 0;
 }
 
+/* ---------------------------------------------------------------- learned remotes */
+
+static int
+remote_port(const struct vtep_dp *dp, uint8_t type, const struct vtep_ip *ip)
+{
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		const struct dp_mport *o = &dp->ports[i];
+
+		if (o->in_use && o->kind == VTEP_DP_PORT_TUNNEL && !o->mcast &&
+		    o->tcfg.type == type && vtep_ip_equal(&o->tcfg.remote_ip, ip))
+			return (int)i;
+	}
+	return -ENOENT;
+}
+
+static unsigned int
+learned_remote_count(const struct vtep_dp *dp)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++)
+		n += dp->ports[i].in_use && dp->ports[i].learned;
+	return n;
+}
+
+static void
+learned_remote_remove(struct vtep_dp *dp, unsigned int idx, const char *why)
+{
+	struct dp_mport *mp = &dp->ports[idx];
+
+	mp->in_use = false;
+	if (dp_commit(dp, NULL, 0) < 0) {
+		mp->in_use = true;
+		return;
+	}
+	vtep_fdb_flush(dp->fdb, -1, (int)idx, true);
+	VTEP_LOG(TUNNEL, INFO, "learned tunnel %s removed (%s)", mp->tcfg.name, why);
+}
+
+/* Remove the learned tunnel to (type, ip), if any. */
+static void
+learned_remote_del(struct vtep_dp *dp, uint8_t type, const struct vtep_ip *ip)
+{
+	int idx = remote_port(dp, type, ip);
+
+	if (idx >= 0 && dp->ports[idx].learned)
+		learned_remote_remove(dp, (unsigned int)idx, "a configured tunnel replaces it");
+}
+
+/*
+ * A frame arrived from a remote VTEP without a tunnel port (flood-and-learn, RFC 7348):
+ * create a port for it so unicast replies go straight to it. @return the port or -errno.
+ */
+static int
+learned_remote_get(struct vtep_dp *dp, uint8_t type, const struct vtep_ip *ip)
+{
+	struct vtep_cfg_tunnel *tc;
+	struct dp_mport *mp;
+	char addr[INET6_ADDRSTRLEN];
+	int idx = remote_port(dp, type, ip);
+
+	if (idx >= 0)
+		return idx;
+	if (dp->vtep.require_known_remote || type >= VTEP_TUNNEL__MAX ||
+	    learned_remote_count(dp) >= DP_MAX_LEARNED_REMOTES) {
+		dp->ul.remotes_refused++;
+		return -ENOSPC;
+	}
+	idx = free_slot(dp);
+	if (idx < 0) {
+		dp->ul.remotes_refused++;
+		return idx;
+	}
+	mp = &dp->ports[idx];
+	memset(mp, 0, sizeof(*mp));
+	mp->kind = VTEP_DP_PORT_TUNNEL;
+	mp->learned = true;
+	tc = &mp->tcfg;
+	tc->type = type;
+	tc->remote_ip = *ip;
+	vtep_ip_format(ip, addr, sizeof(addr));
+	if ((size_t)snprintf(tc->name, sizeof(tc->name), "%s@%s", vtep_tunnel_type_name(type),
+			     addr) >= sizeof(tc->name))
+		snprintf(tc->name, sizeof(tc->name), "%s@learned%d", vtep_tunnel_type_name(type),
+			 idx);
+	slot_take(dp, (unsigned int)idx);
+	if (dp_commit(dp, NULL, 0) < 0) {
+		mp->in_use = false;
+		dp->ul.remotes_refused++;
+		return -ENOMEM;
+	}
+	dp->ul.remotes_learned++;
+	VTEP_LOG(TUNNEL, INFO, "learned remote VTEP %s (%s): tunnel %s", addr,
+		 vtep_tunnel_type_name(type), tc->name);
+	return idx;
+}
+
+/* Learned tunnels that no FDB entry points to any more (their MACs aged out) go away. */
+static void
+learned_remote_age(struct vtep_dp *dp, uint32_t now_s)
+{
+	uint32_t refs[VTEP_MAX_PORTS] = { 0 };
+	struct vtep_fdb_entry e;
+	uint32_t iter = 0;
+
+	if (learned_remote_count(dp) == 0)
+		return;
+	while (vtep_fdb_iterate(dp->fdb, &iter, now_s, &e) == 1)
+		if (e.port < VTEP_MAX_PORTS)
+			refs[e.port]++;
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++)
+		if (dp->ports[i].in_use && dp->ports[i].learned && refs[i] == 0) {
+			dp->ul.remotes_expired++;
+			learned_remote_remove(dp, i, "its MAC addresses aged out");
+		}
+}
+
 int
 vtep_dp_tunnel_add(struct vtep_dp *dp, const struct vtep_cfg_tunnel *t, char err[VTEP_DP_ERR_MAX])
 {
@@ -718,13 +906,15 @@ vtep_dp_tunnel_add(struct vtep_dp *dp, const struct vtep_cfg_tunnel *t, char err
 	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
 		const struct dp_mport *o = &dp->ports[i];
 
-		if (o->in_use && o->kind == VTEP_DP_PORT_TUNNEL && !o->mcast &&
+		if (o->in_use && o->kind == VTEP_DP_PORT_TUNNEL && !o->mcast && !o->learned &&
 		    o->tcfg.type == t->type && vtep_ip_equal(&o->tcfg.remote_ip, &t->remote_ip)) {
 			set_err(err, "tunnel '%s': tunnel '%s' already reaches that remote VTEP "
 				"with type %s", t->name, o->tcfg.name, vtep_tunnel_type_name(t->type));
 			return -EEXIST;
 		}
 	}
+	/* the configured tunnel takes over from one learned for the same remote */
+	learned_remote_del(dp, t->type, &t->remote_ip);
 	idx = free_slot(dp);
 	if (idx < 0) {
 		set_err(err, "tunnel '%s': too many ports (limit %u)", t->name, VTEP_MAX_PORTS);
@@ -1063,15 +1253,22 @@ vtep_dp_control(struct vtep_dp *dp, uint64_t now_ms)
 		while ((n = rte_ring_dequeue_burst_elem(w->learn_ring, lm, sizeof(lm[0]),
 							RTE_DIM(lm), NULL)) > 0) {
 			for (unsigned int i = 0; i < n; i++) {
+				uint16_t port = lm[i].port;
 				uint8_t mac[6];
 				int ret;
 
+				if (port == DP_NO_PORT) {
+					ret = learned_remote_get(dp, lm[i].type, &lm[i].remote);
+					if (ret < 0)
+						continue;
+					port = (uint16_t)ret;
+				}
 				for (int b = 0; b < 6; b++)
 					mac[b] = (uint8_t)(lm[i].key >> (40 - 8 * b));
 				ret = vtep_fdb_learn(dp->fdb, (uint16_t)(lm[i].key >> 48), mac,
-						     lm[i].port, (uint32_t)(now_ms / 1000));
+						     port, (uint32_t)(now_ms / 1000));
 				if (ret == VTEP_FDB_MOVED)
-					VTEP_LOG(FDB, DEBUG, "MAC moved to port %u", lm[i].port);
+					VTEP_LOG(FDB, DEBUG, "MAC moved to port %u", port);
 			}
 		}
 		while ((n = rte_ring_dequeue_burst(w->ctl_ring, (void **)pkts, RTE_DIM(pkts),
@@ -1082,6 +1279,7 @@ vtep_dp_control(struct vtep_dp *dp, uint64_t now_ms)
 	if (now_ms - dp->last_age_ms >= 1000) {
 		dp->last_age_ms = now_ms;
 		vtep_fdb_age(dp->fdb, (uint32_t)(now_ms / 1000));
+		learned_remote_age(dp, (uint32_t)(now_ms / 1000));
 	}
 	vtep_fdb_reclaim(dp->fdb);
 	dp_underlay_timers(dp, now_ms);
@@ -1128,6 +1326,7 @@ vtep_dp_port_info(const struct vtep_dp *dp, unsigned int idx, struct vtep_dp_por
 		snprintf(pi->name, sizeof(pi->name), "%s", mp->tcfg.name);
 		pi->tnl_type = mp->tcfg.type;
 		pi->remote = mp->tcfg.remote_ip;
+		pi->learned = mp->learned;
 		pi->link_up = dp->tables->ports[idx].tmpl != NULL && dp->tables->n_segs > 0 &&
 			      dp->tables->ports[idx].tmpl[0] != NULL;
 	}
@@ -1185,6 +1384,23 @@ vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_wo
 		*s = dp->workers[w]->load;
 }
 
+/* Log the non-zero driver-specific counters of a port (e.g. its XDP program's). */
+static void
+log_xstats(const char *name, const struct vtep_port *port)
+{
+	struct vtep_port_xstat xs[96];
+	char line[1024] = "";
+	size_t off = 0;
+	int n = vtep_port_xstats(port, xs, RTE_DIM(xs));
+
+	for (int k = 0; k < n && k < (int)RTE_DIM(xs) && off < sizeof(line) - 1; k++)
+		if (xs[k].value)
+			off += (size_t)snprintf(line + off, sizeof(line) - off, " %s=%" PRIu64,
+						xs[k].name, xs[k].value);
+	if (off > 0)
+		VTEP_LOG(MAIN, NOTICE, "port %-12s xstats:%s", name, line);
+}
+
 void
 vtep_dp_log_counters(const struct vtep_dp *dp)
 {
@@ -1204,6 +1420,8 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 			 PRIu64 " pkts %" PRIu64 " bytes, drops %" PRIu64 "%s (link %s)", pi.name,
 			 pi.c.rx_packets, pi.c.rx_bytes, pi.c.tx_packets, pi.c.tx_bytes, pi.c.drops,
 			 drops, pi.link_up ? "up" : "down");
+		if (pi.kind == VTEP_DP_PORT_ETH)
+			log_xstats(pi.name, dp->ports[i].eth);
 	}
 	{
 		struct vtep_stt_reasm_stats tot = { 0 }, rs;
@@ -1228,6 +1446,15 @@ vtep_dp_log_counters(const struct vtep_dp *dp)
 				 ", duplicates %" PRIu64 ", held %u frames / %u bytes",
 				 tot.frames_done, tot.expired, tot.overlap, tot.oversize,
 				 tot.cap_reached, tot.duplicates, tot.frames_held, tot.bytes_held);
+	}
+	{
+		uint64_t too_big = 0;
+
+		for (unsigned int w = 0; w < dp->p.n_workers; w++)
+			too_big += dp->workers[w]->load.icmp_too_big;
+		if (too_big)
+			VTEP_LOG(MAIN, NOTICE, "path mtu: %" PRIu64 " ICMP too-big messages sent to VMs",
+				 too_big);
 	}
 	for (unsigned int s = 0; s < dp->n_segs; s++) {
 		struct vtep_dp_seg_info si;

@@ -134,6 +134,7 @@ struct vtep_dp_port_info {
 	uint8_t mac[6];
 	enum vtep_tunnel_type tnl_type;       /* TUNNEL only */
 	struct vtep_ip remote;                /* TUNNEL only */
+	bool learned;                         /* TUNNEL: created by flood-and-learn, not config */
 	struct vtep_dp_counters c;
 };
 
@@ -160,6 +161,7 @@ int vtep_dp_segment_info(const struct vtep_dp *dp, uint16_t vlan, struct vtep_dp
 struct vtep_dp_worker_stats {
 	uint64_t busy_cycles, idle_cycles;
 	uint64_t packets, iterations;
+	uint64_t icmp_too_big;        /* path-MTU messages sent back to VMs */
 };
 void vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_dp_worker_stats *s);
 

@@ -3,6 +3,8 @@
  * The fast path: one poll iteration of a worker. Run to completion over bursts; no locks,
  * no allocation other than mbufs, no syscalls, no logging.
  */
+#include <string.h>
+
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_prefetch.h>
@@ -78,11 +80,34 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 	w->n_dirty = 0;
 }
 
+static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+			  const struct dp_md *md, uint16_t out);
+
+/* An inner packet did not fit the tunnel: tell its sender the path MTU (cold path). */
+static void
+pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_mbuf *m,
+	      const struct dp_md *md, const struct vtep_tnl_template *tmpl)
+{
+	struct dp_md rmd = *md;
+	struct rte_mbuf *r;
+
+	if (md->from_tnl || t->ports[md->in].kind != VTEP_DP_PORT_ETH || tmpl->mtu <= tmpl->len ||
+	    !vtep_dp_pmtu_allow(&w->pmtu_limit, vtep_clock_ms_cached))
+		return;
+	r = vtep_dp_pmtu_reply(w->pool, m, (uint16_t)(tmpl->mtu - tmpl->len));
+	if (r == NULL)
+		return;
+	w->load.icmp_too_big++;
+	rmd.pcp = 0;
+	output(t, w, r, &rmd, md->in);
+}
+
 /* Encapsulate toward a tunnel port and queue the result on the uplink. */
 static void
-output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, uint16_t vlan,
-	      uint16_t out)
+output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	      const struct dp_md *md, uint16_t out)
 {
+	uint16_t vlan = md->vlan;
 	const struct dp_tport *tp = &t->ports[out];
 	struct rte_mbuf *segs[64];
 	const struct vtep_tnl_template *tmpl;
@@ -106,6 +131,8 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;
+		if (reason == VTEP_DROP_MTU_EXCEEDED)
+			pmtu_feedback(t, w, m, md, tmpl);
 		drop_pkt(w, out, m, reason);
 		return;
 	}
@@ -125,7 +152,7 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	const struct dp_tport *tp = &t->ports[out];
 
 	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
-		output_tunnel(t, w, m, md->vlan, out);
+		output_tunnel(t, w, m, md, out);
 		return;
 	}
 	if (!dp_vlan_member(tp, md->vlan)) {
@@ -360,6 +387,31 @@ port_of_remote(const struct dp_tables *t, struct dp_worker *w, uint8_t type,
 	return port;
 }
 
+/* Ask the control thread to create a tunnel port for a remote VTEP that is not configured
+ * and learn the frame's source MAC behind it (RFC 7348 flood-and-learn). Rate-limited so
+ * a flood of spoofed outer sources cannot crowd out ordinary learning. */
+static void
+learn_remote(struct dp_worker *w, const struct rte_mbuf *m, uint16_t vlan,
+	     const struct vtep_tnl_rx *rx)
+{
+	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, 6);
+	struct dp_learn_msg lm;
+
+	if (vtep_clock_ms_cached != w->rl_window_ms) {
+		w->rl_window_ms = vtep_clock_ms_cached;
+		w->rl_sent = 0;
+	}
+	if (w->rl_sent >= DP_REMOTE_LEARN_PER_MS)
+		return;
+	w->rl_sent++;
+	memset(&lm, 0, sizeof(lm));
+	lm.key = vtep_l2_key(vlan, src);
+	lm.port = DP_NO_PORT;
+	lm.type = rx->type;
+	lm.remote = rx->remote;
+	rte_ring_enqueue_elem(w->learn_ring, &lm, sizeof(lm));
+}
+
 /* Ingress on the uplink: tunnel decap into the L2 stage, underlay control to the
  * control thread, everything else dropped with its reason. */
 static void
@@ -431,6 +483,8 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			drop_pkt(w, tport != DP_NO_PORT ? tport : in, m, VTEP_DROP_SRC_MAC_INVALID);
 			continue;
 		}
+		if (tport == DP_NO_PORT)
+			learn_remote(w, m, vlan, &rx);
 		md[k].vlan = vlan;
 		md[k].pcp = 0;
 		md[k].in = tport != DP_NO_PORT ? tport : in;

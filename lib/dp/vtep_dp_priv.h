@@ -10,12 +10,15 @@
 #include <rte_rcu_qsbr.h>
 
 #include "vtep_dp.h"
+#include "vtep_dp_pmtu.h"
 #include "vtep_fdb.h"
 #include "vtep_port.h"
 #include "vtep_tunnel.h"
 
 #define DP_MAX_SEGMENTS 4094
 #define DP_MAX_NEIGH 256
+#define DP_MAX_LEARNED_REMOTES 128  /* tunnel ports created by flood-and-learn */
+#define DP_REMOTE_LEARN_PER_MS 8    /* per worker: requests for unknown remotes */
 #define DP_LEARN_RING 4096
 #define DP_CTL_RING 1024
 #define DP_NO_SEG 0xffff
@@ -88,10 +91,14 @@ struct dp_txbuf {
 	struct rte_mbuf *pkts[VTEP_BURST];
 };
 
+/* Learn (VLAN, MAC) on a port. port == DP_NO_PORT: the MAC sits behind a remote VTEP
+ * that has no tunnel port yet (flood-and-learn); type/remote name it. */
 struct dp_learn_msg {
 	uint64_t key;
 	uint16_t port;
-	uint16_t pad[3];
+	uint8_t type;
+	uint8_t pad;
+	struct vtep_ip remote;
 };
 
 /* Per segment (indexed by VLAN, which stays stable while segments come and go). */
@@ -115,6 +122,9 @@ struct dp_worker {
 	struct vtep_ip rc_ip;
 	uint8_t rc_type;
 	uint16_t rc_port;
+	struct vtep_pmtu_limit pmtu_limit;
+	uint64_t rl_window_ms;              /* remote-learn request rate limit */
+	uint32_t rl_sent;
 	uint16_t n_dirty;
 	uint16_t dirty[VTEP_MAX_PORTS];
 	struct dp_txbuf txb[VTEP_MAX_PORTS];
@@ -129,6 +139,7 @@ struct dp_mport {
 	bool in_use;
 	uint8_t kind;
 	bool mcast;                         /* hidden port of a segment's mcast group */
+	bool learned;                       /* tunnel created by learning a remote VTEP */
 	uint16_t mcast_vlan;
 	struct vtep_cfg_port cfg;           /* ETH */
 	struct vtep_cfg_tunnel tcfg;        /* TUNNEL */
@@ -157,6 +168,7 @@ struct dp_underlay_stats {
 	uint64_t arp_replies_sent, arp_requests_sent, echo_replies_sent;
 	uint64_t nd_adverts_sent, nd_solicits_sent;
 	uint64_t neigh_learned, ctl_unhandled;
+	uint64_t remotes_learned, remotes_expired, remotes_refused;
 };
 
 struct vtep_dp {

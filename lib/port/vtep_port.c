@@ -11,6 +11,9 @@
 
 /* The fixed set of port drivers, tried in order; ethdev takes anything EAL can probe. */
 static const struct vtep_port_ops *const port_drivers[] = {
+#ifdef VTEP_HAVE_AF_XDP
+	&vtep_port_af_xdp_ops,      /* net_af_xdp*: an uplink sharing the NIC with the host */
+#endif
 	&vtep_port_ethdev_ops,
 };
 
@@ -83,6 +86,14 @@ vtep_port_xstats(const struct vtep_port *port, struct vtep_port_xstat *xs, unsig
 	if (port->ops == NULL || port->ops->xstats == NULL)
 		return 0;
 	return port->ops->xstats(port, xs, n);
+}
+
+int
+vtep_port_set_steering(struct vtep_port *port, const struct vtep_port_steering *s)
+{
+	if (port->ops == NULL || port->ops->set_steering == NULL)
+		return 0;
+	return port->ops->set_steering(port, s);
 }
 
 int

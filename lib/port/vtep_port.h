@@ -84,6 +84,27 @@ struct vtep_port_xstat {
  */
 int vtep_port_xstats(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned int n);
 
+/**
+ * What a port that shares its NIC with the host (an AF_XDP uplink) must hand to vtepsw;
+ * the rest stays with the kernel. Built by the datapath from its tables on every change.
+ */
+struct vtep_port_steering {
+	bool all;                   /* every frame is vtepsw's (any port but the uplink) */
+	struct vtep_ip local4;      /* IPv4 VTEP address (family 0 if none) */
+	struct vtep_ip local6;      /* IPv6 VTEP address (family 0 if none) */
+	uint16_t udp_ports[4];      /* VXLAN destination ports, host order (0 = unused) */
+	struct vtep_ip groups[16];  /* multicast groups joined on the uplink */
+	unsigned int n_groups;
+	bool nvgre, stt;            /* tunnels of these types are accepted */
+};
+
+/**
+ * Tell the port what is vtepsw's (a no-op for ports that get every frame anyway).
+ * Control thread only; takes effect for the next frames, without a restart.
+ * @return 0 or -errno.
+ */
+int vtep_port_set_steering(struct vtep_port *port, const struct vtep_port_steering *s);
+
 /** Receive a burst on queue @p q. */
 static inline uint16_t
 vtep_port_rx(const struct vtep_port *port, uint16_t q, struct rte_mbuf **pkts, uint16_t n)

@@ -7,6 +7,7 @@
 #define VTEP_PORT_PROVIDER_H
 
 #include "vtep_port.h"
+#include "vtep_port_config.h"
 
 struct vtep_port_ops {
 	const char *name;
@@ -23,8 +24,17 @@ struct vtep_port_ops {
 	 * @return entries available (may exceed @p n), or -errno.
 	 */
 	int (*xstats)(const struct vtep_port *port, struct vtep_port_xstat *xs, unsigned int n);
+	/**
+	 * Optional: what the port must deliver to vtepsw when it shares its NIC with the host
+	 * (see vtep_port_set_steering()). Ports without it receive every frame.
+	 * @return 0 or -errno.
+	 */
+	int (*set_steering)(struct vtep_port *port, const struct vtep_port_steering *s);
 };
 
 extern const struct vtep_port_ops vtep_port_ethdev_ops;
+#ifdef VTEP_HAVE_AF_XDP
+extern const struct vtep_port_ops vtep_port_af_xdp_ops;
+#endif
 
 #endif

@@ -114,6 +114,15 @@ it_vm() {
 	ip netns exec "$SWNS" ethtool -K "$ifname" tx off >/dev/null 2>&1 || true
 }
 
+# it_uplink IFACE: devargs of the underlay uplink on IFACE: net_af_packet, or net_af_xdp
+# (the AF_XDP uplink with its XDP program) when IT_UPLINK=af_xdp.
+it_uplink() {
+	case "${IT_UPLINK:-af_packet}" in
+	af_xdp) echo "net_af_xdp0,iface=$1" ;;
+	*) echo "net_af_packet0,iface=$1" ;;
+	esac
+}
+
 it_mac() { ip -n "${IT_ID}-$1" -br link show "$2" | awk '{print $3}'; }
 
 # it_vtepsw_start TAG CONFIG [extra EAL args]: run vtepsw in $SWNS, wait until it runs.
@@ -142,6 +151,10 @@ it_vtepsw_stop() {
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid" || rc=$?
 	it_eq "vtepsw ($tag) exits cleanly" 0 "$rc"
+	if [ "${IT_UPLINK:-}" = af_xdp ]; then
+		it_check "vtepsw ($tag): the uplink's XDP program redirected frames to it" \
+			grep -qE "xstats:.* xdp_redirect_[a-z]+=[1-9]" "$IT_DIR/vtepsw-$tag.log"
+	fi
 	if grep -q "ERROR: \(Address\|Leak\)Sanitizer\|runtime error:" "$IT_DIR/vtepsw-$tag.log"; then
 		it_log "FAIL - sanitizer report in vtepsw ($tag) log"
 		grep -A5 "Sanitizer\|runtime error" "$IT_DIR/vtepsw-$tag.log" | head -30

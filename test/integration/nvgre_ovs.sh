@@ -133,7 +133,7 @@ run_case() {
 	# --- vtepsw: uplink to OVS, one NVGRE tunnel, VLAN 100 <-> VSID 6000.
 	cat >"$IT_DIR/$tag.json" <<JSON
 {"vtep": {"local_ip": "$VTEP_IP/24", "uplink": "up0"},
- "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
+ "ports": [{"name": "up0", "devargs": "$(it_uplink ul0)", "role": "uplink"},
            {"name": "vm", "devargs": "net_af_packet1,iface=p-vm", "vlan": 100}],
  "tunnels": [{"name": "ovs", "type": "nvgre", "remote_ip": "$OVS_IP"}],
  "segments": [{"vlan": 100, "vni": $VSID, "flood": ["ovs"]}]}

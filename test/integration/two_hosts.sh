@@ -17,14 +17,13 @@ declare -A NET=([100]=192.168.100 [200]=192.168.200 [300]=192.168.30)
 declare -A OUI=([100]=02:00:01 [200]=02:00:02 [300]=02:00:03)
 declare -A VNI=([100]=5000 [200]=6000 [300]=7000)
 declare -A TUN=([100]=vx [200]=gre [300]=stt)
-# The STT VM ports carry 9000-byte frames: net_af_packet copies a frame into one mbuf, so
-# its ring slots (framesz, which must divide blocksz) and vtepsw's buffers (--mbuf-size) must
-# hold the largest one. 64 KiB frames cannot pass net_af_packet in DPDK 22.11 (a frame must
-# fit one mbuf, at most 65407 bytes, and framesz - 32 must not exceed it); the unit tests
-# cover 64 KiB STT segmentation and reassembly.
-STT_VM_ARGS=${STT_VM_ARGS:-,framesz=16384,blocksz=16384,framecnt=64}
-export IT_VTEPSW_ARGS="--mbuf-size 16512 --mbufs 4096"
-export IT_MEM=512
+# The STT VM ports carry frames of up to 64000 bytes. net_af_packet copies a frame into one
+# mbuf, so vtepsw's buffers (--mbuf-size) must hold the largest frame, and the ring slot
+# (framesz) must hold it plus 32 bytes of TPACKET header while framesz - 32 still fits the
+# buffer; framesz must divide blocksz, a multiple of the page size: 65280 * 16 = 1044480.
+STT_VM_ARGS=${STT_VM_ARGS:-,framesz=65280,blocksz=1044480,framecnt=16}
+export IT_VTEPSW_ARGS="--mbuf-size 65535 --mbufs 2048"
+export IT_MEM=700
 
 it_netns h1 >/dev/null
 it_netns h2 >/dev/null
@@ -95,7 +94,7 @@ it_check "VLAN 100 VM cannot reach the VLAN 300 VM on h1" it_noping h1v100 "${NE
 ip -n "${IT_ID}-h1v100" addr del "${NET[200]}.11/24" dev eth0
 ip -n "${IT_ID}-h1v100" addr del "${NET[300]}.11/24" dev eth0
 
-# 3. STT with large frames over the 1500-byte underlay (VM ports sized for 64 KiB above).
+# 3. STT with large frames over the 1500-byte underlay (VM ports sized for 64000 above).
 # big_ping MTU SIZE: raise the STT VMs' and vtepsw-side veth MTUs, ping h1 -> h2 with DF set,
 # capture the requests where they arrive (h2's end of the underlay).
 big_ping() {
@@ -118,6 +117,7 @@ big_ping() {
 }
 big_ping 1968 1900
 big_ping 9000 8900
+big_ping 64000 $((64000 - 42))  # a 64000-byte Ethernet frame: 45 STT segments each way
 for n in 1 2; do
 	ip -n "${IT_ID}-h$n" link set p300 mtu 1500
 	ip -n "${IT_ID}-h${n}v300" link set eth0 mtu 1500

@@ -7,13 +7,40 @@
 . "$(dirname "$0")/lib.sh"
 it_init
 
+# pmtu_checks TAG FAMILY: an inner packet one byte too big for the tunnel, with DF, gets
+# ICMP "fragmentation needed" (IPv4) or "packet too big" (IPv6) naming the tunnel's MTU,
+# and the VM's kernel takes it: its route cache records that MTU and a packet of exactly
+# that size then crosses the tunnel.
+pmtu_checks() {
+	local tag=$1 fam=$2 pmtu vmns
+	pmtu=$([ "$fam" = 4 ] && echo 1450 || echo 1430)
+	vmns="${IT_ID}-vm-$tag"
+	ip -n "$vmns" addr add fd50::1/64 dev eth0 nodad
+	ip -n "${IT_ID}-kp-$tag" addr add fd50::2/64 dev vx0 nodad
+	ip netns exec "$vmns" ping -M do -c 2 -i 0.3 -W 1 -s $((pmtu - 27)) 192.168.50.2 \
+		>"$IT_DIR/$tag.pmtu4" 2>&1
+	it_check "[$tag] a DF ping 1 byte too big gets ICMP frag-needed, mtu $pmtu" \
+		grep -q "mtu = $pmtu" "$IT_DIR/$tag.pmtu4"
+	it_check "[$tag] the VM's kernel cached path MTU $pmtu" \
+		bash -c "ip -n $vmns route get 192.168.50.2 | grep -q 'mtu $pmtu'"
+	it_check "[$tag] a DF ping of exactly $pmtu bytes crosses the tunnel" \
+		bash -c "ip netns exec $vmns ping -q -M do -c 2 -i 0.2 -W 2 -s $((pmtu - 28)) 192.168.50.2 >/dev/null"
+	it_check "[$tag] IPv6 inner: the VM reaches fd50::2" it_ping "vm-$tag" fd50::2 3
+	ip netns exec "$vmns" ping -6 -M do -c 2 -i 0.3 -W 1 -s $((pmtu - 47)) fd50::2 \
+		>"$IT_DIR/$tag.pmtu6" 2>&1
+	it_check "[$tag] an IPv6 ping 1 byte too big gets packet-too-big, mtu $pmtu" \
+		grep -q "Packet too big: mtu=$pmtu" "$IT_DIR/$tag.pmtu6"
+	it_check "[$tag] an IPv6 ping of exactly $pmtu bytes crosses the tunnel" \
+		bash -c "ip netns exec $vmns ping -6 -q -M do -c 2 -i 0.2 -W 2 -s $((pmtu - 48)) fd50::2 >/dev/null"
+}
+
 # run_case TAG PORT FAMILY MODE(unicast|mcast)
 run_case() {
 	local tag=$1 port=$2 fam=$3 mode=$4
-	local hv kp vm l r plen vtep tunnels flood seg_extra kdev
+	local hv kp vm l r plen vtep tunnels flood seg_extra bridge_extra kdev
 	hv=$(it_netns "hv-$tag")
 	kp=$(it_netns "kp-$tag" v6)
-	vm=$(it_netns "vm-$tag")
+	vm=$(it_netns "vm-$tag" v6)
 	SWNS=$hv
 	it_link "hv-$tag" ul0 "kp-$tag" ul1
 	it_vm "vm-$tag" p-vm 192.168.50.1/24
@@ -31,18 +58,20 @@ run_case() {
 		tunnels=""
 		flood="[]"
 		seg_extra=", \"mcast_group\": \"239.1.1.1\""
+		bridge_extra='"bridge": {"mac_aging_s": 10},'
 	else
 		kdev="remote $l dev ul1"
 		tunnels="{\"name\": \"kern\", \"type\": \"vxlan\", \"remote_ip\": \"$r\"}"
 		flood="[\"kern\"]"
 		seg_extra=""
+		bridge_extra=""
 	fi
 	ip -n "$kp" link add vx0 type vxlan id 5000 local "$r" $kdev dstport "$port"
 	ip -n "$kp" addr add 192.168.50.2/24 dev vx0
 	ip -n "$kp" link set vx0 up
 	cat >"$IT_DIR/$tag.json" <<JSON
-{"vtep": {$vtep, "uplink": "up0", "udp_port": $port},
- "ports": [{"name": "up0", "devargs": "net_af_packet0,iface=ul0", "role": "uplink"},
+{$bridge_extra "vtep": {$vtep, "uplink": "up0", "udp_port": $port},
+ "ports": [{"name": "up0", "devargs": "$(it_uplink ul0)", "role": "uplink"},
            {"name": "vm", "devargs": "net_af_packet1,iface=p-vm", "vlan": 100}],
  "tunnels": [$tunnels],
  "segments": [{"vlan": 100, "vni": 5000, "flood": $flood$seg_extra}]}
@@ -53,6 +82,7 @@ JSON
 		it_ping "vm-$tag" 192.168.50.2 4
 	it_check "[$tag] the kernel side pings the VM" it_ping "kp-$tag" 192.168.50.1 3
 	it_check "[$tag] the VTEP address answers ping" it_ping "kp-$tag" "$l" 2
+	[ "$mode" = unicast ] && pmtu_checks "$tag" "$fam"
 	it_capture_stop "$IT_DIR/$tag.pcap"
 	local dec="-d udp.port==$port,vxlan"
 	it_check "[$tag] tshark decodes VXLAN VNI 5000 ICMP from vtepsw" test \
@@ -66,17 +96,41 @@ JSON
 			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == 239.1.1.1 && vxlan.vni == 5000 && ip.src == $l" $dec)" -ge 1
 		it_check "[$tag] vtepsw joined the group with IGMP" test \
 			"$(it_tcount "$IT_DIR/$tag.pcap" "igmp.type == 0x16 && igmp.maddr == 239.1.1.1")" -ge 1
+		it_check "[$tag] unicast to the learned MAC goes straight to the kernel VTEP" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == $r && ip.src == $l && vxlan.vni == 5000 && icmp.type == 0" $dec)" -ge 3
 	else
 		it_check "[$tag] replies from vtepsw are unicast to the kernel VTEP" test \
 			"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan && ip$( [ "$fam" = 6 ] && echo v6).dst == $r && ip$( [ "$fam" = 6 ] && echo v6).src == $l" $dec)" -ge 4
 	fi
+	if [ "$mode" = mcast ]; then
+		# the MACs behind the learned tunnel age out after 10 s, then the tunnel goes
+		for _ in $(seq 30); do
+			grep -q "learned tunnel vxlan@$r removed" "$IT_DIR/vtepsw-$tag.log" && break
+			sleep 1
+		done
+		it_check "[$tag] the learned tunnel is removed once its MACs aged out" \
+			grep -q "learned tunnel vxlan@$r removed (its MAC addresses aged out)" \
+			"$IT_DIR/vtepsw-$tag.log"
+		it_check "[$tag] after that the VM still reaches the kernel side" \
+			it_ping "vm-$tag" 192.168.50.2 3
+	fi
 	it_vtepsw_stop "$tag"
 	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
+	if [ "$mode" = mcast ]; then
+		it_check "[$tag] vtepsw learned the remote VTEP $r from the group traffic" \
+			grep -q "learned remote VTEP $r (vxlan): tunnel vxlan@$r" "$IT_DIR/vtepsw-$tag.log"
+		it_check "[$tag] the learned tunnel carried traffic both ways" test \
+			"$(it_counter "$tag" "vxlan@$r" rx)" -gt 0 -a "$(it_counter "$tag" "vxlan@$r" tx)" -gt 0
+	fi
 	if [ "$mode" = unicast ]; then
 		it_eq "[$tag] segment tx == tunnel tx" "$(it_counter "$tag" kern tx)" \
 			"$(it_seg "$tag" 100 tx)"
 		it_eq "[$tag] segment rx == tunnel rx" "$(it_counter "$tag" kern rx)" \
 			"$(it_seg "$tag" 100 rx)"
+		it_check "[$tag] oversized inner packets counted as mtu_exceeded" \
+			test "$(it_counter "$tag" kern mtu_exceeded)" -ge 2
+		it_check "[$tag] ICMP too-big messages counted" \
+			grep -qE "path mtu: [1-9][0-9]* ICMP" "$IT_DIR/vtepsw-$tag.log"
 		it_check "[$tag] segment carried traffic both ways" \
 			test "$(it_seg "$tag" 100 rx)" -gt 0 -a "$(it_seg "$tag" 100 tx)" -gt 0
 	fi
