@@ -203,18 +203,66 @@ flood(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, const 
 	output(t, w, m, md, targets[n - 1]);
 }
 
+/* Index of a key in the worker's FDB cache (Fibonacci hashing). */
+static inline uint32_t
+fdbc_index(uint64_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - DP_FDBC_BITS));
+}
+
 /*
- * The L2 stage shared by every ingress: bulk FDB lookups of destinations and sources,
- * learning requests, then unicast or flood.
+ * Slots of @p n keys (n <= 2 * VTEP_BURST): from the worker's FDB cache when the cached
+ * slot still holds the key, the rest with one bulk lookup in the FDB (refilling the
+ * cache). Misses in the FDB give VTEP_FDB_MISS and are not cached.
+ */
+static void
+fdb_lookup_burst(struct vtep_dp *dp, struct dp_worker *w, const struct vtep_fdb_slot *slots,
+		 const uint64_t *keys, unsigned int n, uint32_t *out)
+{
+	uint64_t mkeys[2 * VTEP_BURST];
+	uint32_t mslot[2 * VTEP_BURST];
+	uint8_t mpos[2 * VTEP_BURST];
+	unsigned int nm = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(keys[i])];
+		const struct vtep_fdb_slot *s = &slots[e->slot];
+
+		if (e->key == keys[i] && s->key == keys[i] && s->in_use) {
+			out[i] = e->slot;
+			continue;
+		}
+		mkeys[nm] = keys[i];
+		mpos[nm++] = (uint8_t)i;
+	}
+	if (nm == 0)
+		return;
+	vtep_fdb_lookup_bulk(dp->fdb, mkeys, nm, mslot);
+	for (unsigned int j = 0; j < nm; j++) {
+		out[mpos[j]] = mslot[j];
+		if (mslot[j] != VTEP_FDB_MISS) {
+			struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(mkeys[j])];
+
+			e->key = mkeys[j];
+			e->slot = mslot[j];
+		}
+	}
+}
+
+/*
+ * The L2 stage shared by every ingress: FDB lookups of destinations and sources (one
+ * burst), learning requests, then unicast or flood.
  */
 static void
 l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	   struct rte_mbuf **pkts, const struct dp_md *md, unsigned int n)
 {
-	uint64_t dkeys[VTEP_BURST], skeys[VTEP_BURST];
-	uint32_t dslot[VTEP_BURST], sslot[VTEP_BURST];
+	uint64_t keys[2 * VTEP_BURST];
+	uint32_t slot[2 * VTEP_BURST];
 	struct dp_learn_msg lm[VTEP_BURST];
 	struct vtep_fdb_slot *slots = vtep_fdb_slots(dp->fdb);
+	const uint64_t *skeys = &keys[n];
+	const uint32_t *dslot = slot, *sslot = &slot[n];
 	uint32_t now_s = vtep_clock_sec();
 	unsigned int nl = 0;
 
@@ -223,11 +271,10 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	for (unsigned int i = 0; i < n; i++) {
 		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
 
-		dkeys[i] = vtep_l2_key(md[i].vlan, eh->dst_addr.addr_bytes);
-		skeys[i] = vtep_l2_key(md[i].vlan, eh->src_addr.addr_bytes);
+		keys[i] = vtep_l2_key(md[i].vlan, eh->dst_addr.addr_bytes);
+		keys[n + i] = vtep_l2_key(md[i].vlan, eh->src_addr.addr_bytes);
 	}
-	vtep_fdb_lookup_bulk(dp->fdb, dkeys, n, dslot);
-	vtep_fdb_lookup_bulk(dp->fdb, skeys, n, sslot);
+	fdb_lookup_burst(dp, w, slots, keys, 2 * n, slot);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct vtep_fdb_slot *s;
@@ -254,7 +301,7 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 		struct rte_mbuf *m = pkts[i];
 		uint16_t out;
 
-		if ((dkeys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
+		if ((keys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
 			flood(t, w, m, &md[i]);
 			continue;
 		}
