@@ -183,6 +183,15 @@ vtep_tnl_template_build(const struct vtep_tnl_params *p, struct vtep_tnl_templat
 		memset(t, 0, sizeof(*t));
 		return ret;
 	}
+	/* What encap writes into every mbuf: no offload requested, lengths for tools. */
+	t->tx_offload = rte_mbuf_tx_offload(t->len - t->l4_off + ETH_HDR_LEN, 0, 0, 0,
+					    t->l4_off - t->l3_off, ETH_HDR_LEN, 0);
+	t->ptype = RTE_PTYPE_L2_ETHER | (t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4) |
+		(t->type == VTEP_TUNNEL_VXLAN ? RTE_PTYPE_L4_UDP | RTE_PTYPE_TUNNEL_VXLAN :
+						RTE_PTYPE_TUNNEL_NVGRE);
+	/* The fast path copies the header as two overlapping 32-byte blocks. */
+	if (t->ipv6 || t->len < 32 || t->len > 64)
+		t->fast.ok = 0;
 	return 0;
 }
 
@@ -380,15 +389,8 @@ vtep_tnl_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t h
 	ops->patch(t, h, pkt, l4_len, hash);
 
 	h->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
-	h->outer_l2_len = ETH_HDR_LEN;
-	h->outer_l3_len = t->l4_off - t->l3_off;
-	h->l2_len = t->len - t->l4_off + ETH_HDR_LEN;   /* L4 + tunnel header + inner Eth */
-	h->l3_len = 0;
-	h->l4_len = 0;
-	h->packet_type = RTE_PTYPE_L2_ETHER |
-		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4) |
-		(t->type == VTEP_TUNNEL_VXLAN ? RTE_PTYPE_L4_UDP | RTE_PTYPE_TUNNEL_VXLAN :
-						RTE_PTYPE_TUNNEL_NVGRE);
+	h->tx_offload = t->tx_offload;  /* l2_len: L4 + tunnel header + inner Eth */
+	h->packet_type = t->ptype;
 	out[0] = h;
 	return 1;
 }

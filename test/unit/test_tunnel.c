@@ -156,9 +156,13 @@ ext_mbuf_free(struct ext_mbuf *e)
 enum encap_mode { MODE_FLAT, MODE_MULTISEG, MODE_NO_HEADROOM, MODE_SHARED, MODE__MAX };
 static const char *const mode_names[] = { "flat", "multiseg", "no_headroom", "shared" };
 
-/* Encapsulate every golden inner frame in one way and compare with scapy's frame. */
+/*
+ * Encapsulate every golden inner frame in one way and compare with scapy's frame. With
+ * @p fast, vtep_tnl_encap_fast() goes first: it must take exactly the IPv4 VXLAN/NVGRE
+ * frames that own their buffer with headroom, and leave the others untouched.
+ */
 static void
-encap_golden(enum encap_mode mode)
+encap_golden(enum encap_mode mode, bool fast)
 {
 	unsigned int i;
 
@@ -192,7 +196,17 @@ encap_golden(enum encap_mode mode)
 		}
 		if (mode == MODE_SHARED)
 			rte_mbuf_refcnt_update(m, 1);
-		n = vtep_tnl_encap(&t, m, v->hash, &ctx, out, 4, &reason);
+		if (fast && vtep_tnl_encap_fast(&t, m, v->hash) == 0) {
+			ck_assert_msg(!v->ipv6 && (mode == MODE_FLAT || mode == MODE_MULTISEG),
+				      "%s: the fast path took it", name);
+			out[0] = m;
+			n = 1;
+		} else {
+			ck_assert_msg(!fast || v->ipv6 || mode == MODE_NO_HEADROOM ||
+				      mode == MODE_SHARED, "%s: the fast path refused it", name);
+			ck_mbuf_eq(m, v->inner, v->inner_len, name);
+			n = vtep_tnl_encap(&t, m, v->hash, &ctx, out, 4, &reason);
+		}
 		ck_assert_msg(n == 1, "%s: encap gave %d (reason %u)", name, n, reason);
 		ck_mbuf_eq(out[0], v->outer, v->outer_len, name);
 		ck_assert_uint_eq(out[0]->outer_l2_len, 14);
@@ -217,25 +231,29 @@ encap_golden(enum encap_mode mode)
 
 START_TEST(test_encap_golden_flat)
 {
-	encap_golden(MODE_FLAT);
+	encap_golden(MODE_FLAT, false);
+	encap_golden(MODE_FLAT, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_multiseg)
 {
-	encap_golden(MODE_MULTISEG);
+	encap_golden(MODE_MULTISEG, false);
+	encap_golden(MODE_MULTISEG, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_no_headroom)
 {
-	encap_golden(MODE_NO_HEADROOM);
+	encap_golden(MODE_NO_HEADROOM, false);
+	encap_golden(MODE_NO_HEADROOM, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_shared)
 {
-	encap_golden(MODE_SHARED);
+	encap_golden(MODE_SHARED, false);
+	encap_golden(MODE_SHARED, true);
 }
 END_TEST
 
@@ -519,6 +537,8 @@ START_TEST(test_encap_mtu)
 
 			m = mk_mbuf(frame, over, NULL, 0);
 			doff = m->data_off;
+			ck_assert_int_eq(vtep_tnl_encap_fast(&t, m, 1), -1);
+			ck_assert_uint_eq(m->data_off, doff);
 			ck_assert_int_eq(vtep_tnl_encap(&t, m, 1, &ctx, out, 2, &reason), -1);
 			ck_assert_uint_eq(reason, VTEP_DROP_MTU_EXCEEDED);
 			ck_assert_ptr_null(out[0]);
@@ -531,6 +551,11 @@ START_TEST(test_encap_mtu)
 			ck_assert_int_eq(vtep_tnl_encap(&t, m, 1, &ctx, out, 2, &reason), 1);
 			ck_assert_uint_eq(out[0]->pkt_len, 1514);
 			rte_pktmbuf_free(out[0]);
+			m = mk_mbuf(frame, fit, NULL, 0);
+			ck_assert_int_eq(vtep_tnl_encap_fast(&t, m, 1), v6 ? -1 : 0);
+			if (!v6)
+				ck_assert_uint_eq(m->pkt_len, 1514);
+			rte_pktmbuf_free(m);
 		}
 	}
 }

@@ -37,6 +37,11 @@ nvgre_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 	v32 = rte_cpu_to_be_32(p->vni << 8);
 	memcpy(gre + 4, &v32, 4);
 	t->tnl_off = t->l4_off + 4;
+	/* A packet needs only its FlowID. */
+	t->fast.ok = !t->ipv6;
+	t->fast.ent_size = 1;
+	t->fast.ent_off = t->tnl_off + 3;
+	t->fast.ent_mask = 0xff;
 	return 0;
 }
 

@@ -52,6 +52,13 @@ vxlan_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 	w = rte_cpu_to_be_32(p->vni << 8);
 	memcpy(vx + 4, &w, 4);
 	t->tnl_off = t->l4_off + UDP_HDR_LEN;
+	/* Over IPv4 a packet needs only its source port and UDP length (checksum 0). */
+	t->fast.ok = !t->ipv6;
+	t->fast.ent_size = 2;
+	t->fast.ent_off = t->l4_off;
+	t->fast.ent_base = VXLAN_SPORT_BASE;
+	t->fast.ent_mask = VXLAN_SPORT_RANGE - 1;
+	t->fast.len_off = t->l4_off + 4;
 	return 0;
 }
 
