@@ -620,16 +620,18 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		bytes += m->pkt_len;
-		switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
-		case VTEP_UL_DROP:
-			drop_pkt(w, in, m, rx.drop);
-			continue;
-		case VTEP_UL_CONTROL:
-			if (rte_ring_sp_enqueue(w->ctl_ring, m) != 0)
-				drop_pkt(w, in, m, VTEP_DROP_CONTROL_QUEUE_FULL);
-			continue;
-		case VTEP_UL_TUNNEL:
-			break;
+		if (!vtep_tnl_classify_fast(&t->rxcfg, m, &rx)) {
+			switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
+			case VTEP_UL_DROP:
+				drop_pkt(w, in, m, rx.drop);
+				continue;
+			case VTEP_UL_CONTROL:
+				if (rte_ring_sp_enqueue(w->ctl_ring, m) != 0)
+					drop_pkt(w, in, m, VTEP_DROP_CONTROL_QUEUE_FULL);
+				continue;
+			case VTEP_UL_TUNNEL:
+				break;
+			}
 		}
 		if (rx.type == VTEP_TUNNEL_STT &&
 		    (rx.stt_frag_off != 0 || rx.stt_payload_len != rx.stt_frame_len)) {

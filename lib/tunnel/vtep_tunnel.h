@@ -216,6 +216,17 @@ vtep_tnl_encap_fast(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint3
 enum vtep_ul_class vtep_tnl_classify(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
 				     struct vtep_tnl_rx *rx);
 
+/**
+ * The common case of vtep_tnl_classify(), cheaply: an unfragmented IPv4 packet without
+ * options, in one segment, to the uplink MAC and the local IPv4 VTEP address, carrying
+ * VXLAN (to the first accepted UDP port) or NVGRE with a valid header. Never modifies or
+ * frees @p m.
+ * @return true with @p rx filled exactly as vtep_tnl_classify() would (VTEP_UL_TUNNEL);
+ *         false when the packet is anything else: call vtep_tnl_classify().
+ */
+bool vtep_tnl_classify_fast(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
+			    struct vtep_tnl_rx *rx);
+
 /** Strip the outer headers of a classified VXLAN/NVGRE (or reassembled STT) packet so the
  *  inner Ethernet frame starts at offset 0. @return 0 or -EINVAL. */
 int vtep_tnl_decap(struct rte_mbuf *m, const struct vtep_tnl_rx *rx);

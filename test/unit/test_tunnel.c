@@ -153,6 +153,26 @@ ext_mbuf_free(struct ext_mbuf *e)
 	free(e->buf);
 }
 
+/*
+ * The classify fast path may only accept what vtep_tnl_classify() accepts as tunnel
+ * traffic, with the same result to the byte. @return whether it accepted @p m.
+ */
+static bool
+ck_fast_agrees(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m, const char *name)
+{
+	struct vtep_tnl_rx fast, slow;
+
+	memset(&fast, 0xa5, sizeof(fast));
+	if (!vtep_tnl_classify_fast(cfg, m, &fast))
+		return false;
+	ck_assert_msg(vtep_tnl_classify(cfg, m, &slow) == VTEP_UL_TUNNEL,
+		      "%s: the fast path accepted what classify does not (drop %s)", name,
+		      vtep_drop_name(slow.drop));
+	ck_assert_msg(memcmp(&fast, &slow, sizeof(fast)) == 0, "%s: fast path result differs",
+		      name);
+	return true;
+}
+
 enum encap_mode { MODE_FLAT, MODE_MULTISEG, MODE_NO_HEADROOM, MODE_SHARED, MODE__MAX };
 static const char *const mode_names[] = { "flat", "multiseg", "no_headroom", "shared" };
 
@@ -291,6 +311,11 @@ START_TEST(test_decap_golden)
 		struct rte_mbuf *m = mk_mbuf(v->outer, v->outer_len, NULL, 0);
 		enum vtep_ul_class c;
 
+		/* IPv4 vectors are the case the fast path is for, VXLAN on the first port. */
+		ck_assert_msg(ck_fast_agrees(&cfg, m, v->name) ==
+			      (!v->ipv6 && (v->nvgre || (v->udp_port ? v->udp_port : 4789) ==
+							   cfg.vxlan_ports[0])),
+			      "%s: fast path acceptance", v->name);
 		c = vtep_tnl_classify(&cfg, m, &rx);
 		ck_rx_golden(v, c, &rx, v->name);
 		ck_assert_int_eq(vtep_tnl_decap(m, &rx), 0);
@@ -341,6 +366,7 @@ ck_rx_vector(const struct tv_rx *v, const struct rte_mbuf *m, const char *name)
 	enum vtep_ul_class c;
 
 	rx_cfg_init(&cfg);
+	ck_fast_agrees(&cfg, m, name);
 	c = vtep_tnl_classify(&cfg, m, &rx);
 	ck_assert_msg((int)c == v->cls, "%s: class %d, expected %d (drop %s)", name, c, v->cls,
 		      vtep_drop_name(rx.drop));
@@ -475,6 +501,7 @@ START_TEST(test_rx_fuzz)
 		for (j = 0; j < 1 + i % 4 && len > 0; j++)
 			buf[random() % len] = (uint8_t)random();
 		ext_mbuf_make(&e, buf, len);
+		ck_fast_agrees(&cfg, e.m, "fuzz");
 		if (vtep_tnl_classify(&cfg, e.m, &rx) == VTEP_UL_TUNNEL) {
 			ck_assert_uint_ge(len, rx.inner_off + 14u);
 			ck_assert_uint_le(rx.vni, VTEP_VNI_MAX);

@@ -89,4 +89,11 @@ const struct vtep_tunnel_ops vtep_tunnel_nvgre_ops = {
 	.patch = nvgre_patch,
 	.encap_stt = NULL,
 	.parse = nvgre_parse,
+	/* flags 0x2000 (K), protocol 0x6558; the FlowID byte is not looked at */
+	.rx_fast = true,
+	.rx_word_off = 0,
+	.rx_vni_off = 4,
+	.rx_inner_off = GRE_HDR_LEN,
+	.rx_mask = 0xffffffff00000000ull,
+	.rx_value = (uint64_t)GRE_FLAGS_K << 48 | (uint64_t)RTE_ETHER_TYPE_TEB << 32,
 };

@@ -158,4 +158,11 @@ const struct vtep_tunnel_ops vtep_tunnel_vxlan_ops = {
 	.patch = vxlan_patch,
 	.encap_stt = NULL,
 	.parse = vxlan_parse,
+	/* flags 0x08, reserved bytes 0 (the core checks the UDP port and length) */
+	.rx_fast = true,
+	.rx_word_off = UDP_HDR_LEN,
+	.rx_vni_off = UDP_HDR_LEN + 4,
+	.rx_inner_off = UDP_HDR_LEN + VXLAN_HDR_LEN,
+	.rx_mask = 0xffffffff000000ffull,
+	.rx_value = (uint64_t)VXLAN_FLAGS_I << 56,
 };
