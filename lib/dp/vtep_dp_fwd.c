@@ -178,6 +178,30 @@ pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_m
 	output(t, w, r, &rmd, md->in, &acc);
 }
 
+/*
+ * vtep_vlan_push(), inline when the first segment has the headroom and an Ethernet
+ * header (the common case); the library call otherwise. @return 0 or -errno.
+ */
+static inline int
+vlan_push(struct rte_mbuf *m, uint16_t tci)
+{
+	uint8_t *p;
+	uint64_t macs_lo;
+	uint32_t macs_hi, tag;
+
+	if (unlikely(m->data_len < VTEP_ETH_HLEN || rte_pktmbuf_headroom(m) < VTEP_VLAN_HLEN))
+		return vtep_vlan_push(m, tci);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(&macs_lo, p, 8);
+	memcpy(&macs_hi, p + 8, 4);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, VTEP_VLAN_HLEN);
+	memcpy(p, &macs_lo, 8);
+	memcpy(p + 8, &macs_hi, 4);
+	tag = rte_cpu_to_be_32((uint32_t)VTEP_ETHERTYPE_VLAN << 16 | tci);
+	memcpy(p + 12, &tag, 4);
+	return 0;
+}
+
 /* Encapsulate toward a tunnel port and queue the result on the uplink. */
 static void
 output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
@@ -238,7 +262,7 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 		return;
 	}
 	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
-	    vtep_vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
+	    vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
 		drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
 		return;
 	}
@@ -348,11 +372,17 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 
 	if (n == 0)
 		return;
+	/* Keys (vtep_l2_key() from two 8-byte loads) and a prefetch of their cache entries. */
 	for (unsigned int i = 0; i < n; i++) {
-		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+		uint64_t lo, hi, vlan = (uint64_t)md[i].vlan << 48;
 
-		keys[i] = vtep_l2_key(md[i].vlan, eh->dst_addr.addr_bytes);
-		keys[n + i] = vtep_l2_key(md[i].vlan, eh->src_addr.addr_bytes);
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + 4, 8);
+		keys[i] = vlan | rte_be_to_cpu_64(lo) >> 16;
+		keys[n + i] = vlan | (rte_be_to_cpu_64(hi) & 0xffffffffffffull);
+		rte_prefetch0(&w->fdbc[fdbc_index(keys[i])]);
+		rte_prefetch0(&w->fdbc[fdbc_index(keys[n + i])]);
 	}
 	fdb_lookup_burst(dp, w, slots, keys, 2 * n, slot);
 
