@@ -37,6 +37,80 @@ drop_pkt(struct dp_worker *w, uint16_t port, struct rte_mbuf *m, unsigned int re
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * Packet and byte counts of a run of packets with the same port (and VLAN), added to the
+ * worker's counters when the run ends: one update per run instead of one per packet.
+ */
+struct dp_acc {
+	uint16_t port;              /* DP_NO_PORT: empty */
+	uint16_t vlan;
+	uint32_t pkts;
+	uint64_t bytes;
+};
+
+static inline void
+acc_init(struct dp_acc *a)
+{
+	a->port = DP_NO_PORT;
+	a->vlan = 0;
+	a->pkts = 0;
+	a->bytes = 0;
+}
+
+/* Add a finished run of tunnel transmissions (port and segment counters). */
+static inline void
+acc_flush_tnl_tx(struct dp_worker *w, struct dp_acc *a)
+{
+	if (a->pkts == 0)
+		return;
+	w->st[a->port].tx_packets += a->pkts;
+	w->st[a->port].tx_bytes += a->bytes;
+	w->seg_st[a->vlan].tx_packets += a->pkts;
+	w->seg_st[a->vlan].tx_bytes += a->bytes;
+	a->pkts = 0;
+	a->bytes = 0;
+}
+
+static inline void
+acc_tnl_tx(struct dp_worker *w, struct dp_acc *a, uint16_t port, uint16_t vlan, uint32_t len)
+{
+	if (a->port != port || a->vlan != vlan) {
+		acc_flush_tnl_tx(w, a);
+		a->port = port;
+		a->vlan = vlan;
+	}
+	a->pkts++;
+	a->bytes += len;
+}
+
+/* Add a finished run of decapsulated packets (segment, and tunnel port when known). */
+static inline void
+acc_flush_tnl_rx(struct dp_worker *w, struct dp_acc *a)
+{
+	if (a->pkts == 0)
+		return;
+	w->seg_st[a->vlan].rx_packets += a->pkts;
+	w->seg_st[a->vlan].rx_bytes += a->bytes;
+	if (a->port != DP_NO_PORT) {
+		w->st[a->port].rx_packets += a->pkts;
+		w->st[a->port].rx_bytes += a->bytes;
+	}
+	a->pkts = 0;
+	a->bytes = 0;
+}
+
+static inline void
+acc_tnl_rx(struct dp_worker *w, struct dp_acc *a, uint16_t port, uint16_t vlan, uint32_t len)
+{
+	if (a->port != port || a->vlan != vlan || a->pkts == 0) {
+		acc_flush_tnl_rx(w, a);
+		a->port = port;
+		a->vlan = vlan;
+	}
+	a->pkts++;
+	a->bytes += len;
+}
+
 /* Send what is buffered for port @out; unsent packets are dropped as tx_full. */
 static void
 tx_flush(const struct dp_tables *t, struct dp_worker *w, uint16_t out)
@@ -82,9 +156,9 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 }
 
 static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-			  const struct dp_md *md, uint16_t out);
+			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
 static void output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-			  const struct dp_md *md, uint16_t out);
+			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
 
 /*
  * A TSO frame from a VM (cold path, see vtep_dp_offload.c). @return false if @p m goes on
@@ -93,7 +167,8 @@ static void output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct
  */
 static __rte_noinline bool
 output_tso(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-	   const struct dp_md *md, uint16_t out, const struct vtep_tnl_template *tmpl)
+	   const struct dp_md *md, uint16_t out, const struct vtep_tnl_template *tmpl,
+	   struct dp_acc *acc)
 {
 	struct rte_mbuf *segs[VTEP_TSO_MAX_SEGS];
 	unsigned int reason;
@@ -111,7 +186,7 @@ output_tso(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	}
 	for (int i = 0; i < n; i++) {
 		if (tmpl != NULL)
-			output_tunnel(t, w, segs[i], md, out);
+			output_tunnel(t, w, segs[i], md, out, acc);
 		else
 			tx_enqueue(t, w, out, segs[i]);
 	}
@@ -124,6 +199,7 @@ pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_m
 	      const struct dp_md *md, const struct vtep_tnl_template *tmpl)
 {
 	struct dp_md rmd = *md;
+	struct dp_acc acc;
 	struct rte_mbuf *r;
 
 	if (md->from_tnl || t->ports[md->in].kind != VTEP_DP_PORT_ETH || tmpl->mtu <= tmpl->len ||
@@ -134,13 +210,38 @@ pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_m
 		return;
 	w->load.icmp_too_big++;
 	rmd.pcp = 0;
-	output(t, w, r, &rmd, md->in);
+	acc_init(&acc);
+	output(t, w, r, &rmd, md->in, &acc);
+}
+
+/*
+ * vtep_vlan_push(), inline when the first segment has the headroom and an Ethernet
+ * header (the common case); the library call otherwise. @return 0 or -errno.
+ */
+static inline int
+vlan_push(struct rte_mbuf *m, uint16_t tci)
+{
+	uint8_t *p;
+	uint64_t macs_lo;
+	uint32_t macs_hi, tag;
+
+	if (unlikely(m->data_len < VTEP_ETH_HLEN || rte_pktmbuf_headroom(m) < VTEP_VLAN_HLEN))
+		return vtep_vlan_push(m, tci);
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(&macs_lo, p, 8);
+	memcpy(&macs_hi, p + 8, 4);
+	p = (uint8_t *)rte_pktmbuf_prepend(m, VTEP_VLAN_HLEN);
+	memcpy(p, &macs_lo, 8);
+	memcpy(p + 8, &macs_hi, 4);
+	tag = rte_cpu_to_be_32((uint32_t)VTEP_ETHERTYPE_VLAN << 16 | tci);
+	memcpy(p + 12, &tag, 4);
+	return 0;
 }
 
 /* Encapsulate toward a tunnel port and queue the result on the uplink. */
 static void
 output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-	      const struct dp_md *md, uint16_t out)
+	      const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
 	uint16_t vlan = md->vlan;
 	const struct dp_tport *tp = &t->ports[out];
@@ -162,9 +263,14 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
 		return;
 	}
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl))
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
 		return;
 	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
+	if (likely(vtep_tnl_encap_fast(tmpl, m, hash) == 0)) {
+		acc_tnl_tx(w, acc, out, vlan, len);
+		tx_enqueue(t, w, tp->uplink, m);
+		return;
+	}
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;
@@ -173,10 +279,7 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		drop_pkt(w, out, m, reason);
 		return;
 	}
-	w->st[out].tx_packets++;
-	w->st[out].tx_bytes += len;
-	w->seg_st[vlan].tx_packets++;
-	w->seg_st[vlan].tx_bytes += len;
+	acc_tnl_tx(w, acc, out, vlan, len);
 	for (int i = 0; i < n; i++)
 		tx_enqueue(t, w, tp->uplink, segs[i]);
 }
@@ -184,12 +287,12 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 /* Egress: VLAN handling for an Ethernet port, encap for a tunnel port. */
 static inline void
 output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-       const struct dp_md *md, uint16_t out)
+       const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
 	const struct dp_tport *tp = &t->ports[out];
 
 	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
-		output_tunnel(t, w, m, md, out);
+		output_tunnel(t, w, m, md, out, acc);
 		return;
 	}
 	if (!dp_vlan_member(tp, md->vlan)) {
@@ -197,11 +300,11 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 		return;
 	}
 	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
-	    vtep_vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
+	    vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
 		drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
 		return;
 	}
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, NULL))
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, NULL, acc))
 		return;
 	tx_enqueue(t, w, out, m);
 }
@@ -209,7 +312,8 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 /* Flood within the VLAN: local member ports, then (unless it came from a tunnel) the
  * segment's flood list. Every target but the last gets a copy. */
 static void
-flood(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, const struct dp_md *md)
+flood(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, const struct dp_md *md,
+      struct dp_acc *acc)
 {
 	uint16_t targets[2 * VTEP_MAX_PORTS];
 	const uint16_t *loc = &t->flood_ports[t->flood_off[md->vlan]];
@@ -237,36 +341,90 @@ flood(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m, const 
 			count_drop(w, md->in, VTEP_DROP_NO_MBUF);
 			continue;
 		}
-		output(t, w, c, md, targets[i]);
+		output(t, w, c, md, targets[i], acc);
 	}
-	output(t, w, m, md, targets[n - 1]);
+	output(t, w, m, md, targets[n - 1], acc);
+}
+
+/* Index of a key in the worker's FDB cache (Fibonacci hashing). */
+static inline uint32_t
+fdbc_index(uint64_t key)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - DP_FDBC_BITS));
 }
 
 /*
- * The L2 stage shared by every ingress: bulk FDB lookups of destinations and sources,
- * learning requests, then unicast or flood.
+ * Slots of @p n keys (n <= 2 * VTEP_BURST): from the worker's FDB cache when the cached
+ * slot still holds the key, the rest with one bulk lookup in the FDB (refilling the
+ * cache). Misses in the FDB give VTEP_FDB_MISS and are not cached.
+ */
+static void
+fdb_lookup_burst(struct vtep_dp *dp, struct dp_worker *w, const struct vtep_fdb_slot *slots,
+		 const uint64_t *keys, unsigned int n, uint32_t *out)
+{
+	uint64_t mkeys[2 * VTEP_BURST];
+	uint32_t mslot[2 * VTEP_BURST];
+	uint8_t mpos[2 * VTEP_BURST];
+	unsigned int nm = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(keys[i])];
+		const struct vtep_fdb_slot *s = &slots[e->slot];
+
+		if (e->key == keys[i] && s->key == keys[i] && s->in_use) {
+			out[i] = e->slot;
+			continue;
+		}
+		mkeys[nm] = keys[i];
+		mpos[nm++] = (uint8_t)i;
+	}
+	if (nm == 0)
+		return;
+	vtep_fdb_lookup_bulk(dp->fdb, mkeys, nm, mslot);
+	for (unsigned int j = 0; j < nm; j++) {
+		out[mpos[j]] = mslot[j];
+		if (mslot[j] != VTEP_FDB_MISS) {
+			struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(mkeys[j])];
+
+			e->key = mkeys[j];
+			e->slot = mslot[j];
+		}
+	}
+}
+
+/*
+ * The L2 stage shared by every ingress: FDB lookups of destinations and sources (one
+ * burst), learning requests, then unicast or flood.
  */
 static void
 l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	   struct rte_mbuf **pkts, const struct dp_md *md, unsigned int n)
 {
-	uint64_t dkeys[VTEP_BURST], skeys[VTEP_BURST];
-	uint32_t dslot[VTEP_BURST], sslot[VTEP_BURST];
+	uint64_t keys[2 * VTEP_BURST];
+	uint32_t slot[2 * VTEP_BURST];
 	struct dp_learn_msg lm[VTEP_BURST];
 	struct vtep_fdb_slot *slots = vtep_fdb_slots(dp->fdb);
+	const uint64_t *skeys = &keys[n];
+	const uint32_t *dslot = slot, *sslot = &slot[n];
 	uint32_t now_s = vtep_clock_sec();
 	unsigned int nl = 0;
+	struct dp_acc acc;
 
 	if (n == 0)
 		return;
+	/* Keys (vtep_l2_key() from two 8-byte loads) and a prefetch of their cache entries. */
 	for (unsigned int i = 0; i < n; i++) {
-		const struct rte_ether_hdr *eh = rte_pktmbuf_mtod(pkts[i], struct rte_ether_hdr *);
+		const uint8_t *p = rte_pktmbuf_mtod(pkts[i], const uint8_t *);
+		uint64_t lo, hi, vlan = (uint64_t)md[i].vlan << 48;
 
-		dkeys[i] = vtep_l2_key(md[i].vlan, eh->dst_addr.addr_bytes);
-		skeys[i] = vtep_l2_key(md[i].vlan, eh->src_addr.addr_bytes);
+		memcpy(&lo, p, 8);
+		memcpy(&hi, p + 4, 8);
+		keys[i] = vlan | rte_be_to_cpu_64(lo) >> 16;
+		keys[n + i] = vlan | (rte_be_to_cpu_64(hi) & 0xffffffffffffull);
+		rte_prefetch0(&w->fdbc[fdbc_index(keys[i])]);
+		rte_prefetch0(&w->fdbc[fdbc_index(keys[n + i])]);
 	}
-	vtep_fdb_lookup_bulk(dp->fdb, dkeys, n, dslot);
-	vtep_fdb_lookup_bulk(dp->fdb, skeys, n, sslot);
+	fdb_lookup_burst(dp, w, slots, keys, 2 * n, slot);
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct vtep_fdb_slot *s;
@@ -289,12 +447,13 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	if (nl > 0)
 		rte_ring_enqueue_burst_elem(w->learn_ring, lm, sizeof(lm[0]), nl, NULL);
 
+	acc_init(&acc);
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		uint16_t out;
 
-		if ((dkeys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
-			flood(t, w, m, &md[i]);
+		if ((keys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
+			flood(t, w, m, &md[i], &acc);
 			continue;
 		}
 		out = __atomic_load_n(&slots[dslot[i]].port, __ATOMIC_ACQUIRE);
@@ -305,9 +464,10 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 		} else if (md[i].from_tnl && t->ports[out].kind == VTEP_DP_PORT_TUNNEL) {
 			drop_pkt(w, md[i].in, m, VTEP_DROP_SPLIT_HORIZON);
 		} else {
-			output(t, w, m, &md[i], out);
+			output(t, w, m, &md[i], out, &acc);
 		}
 	}
+	acc_flush_tnl_tx(w, &acc);
 }
 
 /* Source MAC must be unicast and not all-zero. */
@@ -319,6 +479,53 @@ src_mac_ok(const struct rte_mbuf *m)
 	return !(s[0] & 1) && (s[0] | s[1] | s[2] | s[3] | s[4] | s[5]) != 0;
 }
 
+/* Big-endian 16 bits at @p p. */
+static inline uint16_t
+rd16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/*
+ * vtep_pkt_parse_l2() for the common case, inline: the tag (if any) in the frame and the
+ * first segment long enough for two tags. @return 0, or -1 to take the library call.
+ */
+static inline int
+parse_l2_fast(const struct rte_mbuf *m, struct vtep_l2 *l2)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint16_t et;
+
+	if (unlikely((m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED) ||
+		     m->data_len < VTEP_ETH_HLEN + 2 * VTEP_VLAN_HLEN))
+		return -1;
+	et = rd16(p + 12);
+	l2->tag_in_meta = false;
+	if (et != VTEP_ETHERTYPE_VLAN) {
+		l2->n_tags = 0;
+		l2->tci = 0;
+		return 0;
+	}
+	l2->tci = rd16(p + 14);
+	l2->n_tags = rd16(p + 16) == VTEP_ETHERTYPE_VLAN ? 2 : 1;
+	return 0;
+}
+
+/* vtep_vlan_pop() of a tag that parse_l2_fast() found in the frame, inline. */
+static inline void
+vlan_pop_fast(struct rte_mbuf *m)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	uint64_t macs_lo;
+	uint32_t macs_hi;
+
+	memcpy(&macs_lo, p, 8);
+	memcpy(&macs_hi, p + 8, 4);
+	memcpy(p + VTEP_VLAN_HLEN, &macs_lo, 8);
+	memcpy(p + VTEP_VLAN_HLEN + 8, &macs_hi, 4);
+	rte_pktmbuf_adj(m, VTEP_VLAN_HLEN);
+}
+
 /* Ingress on a bridge (non-uplink) Ethernet port: VLAN admission and normalisation. */
 static void
 rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, uint16_t in,
@@ -328,18 +535,20 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	struct rte_mbuf *keep[VTEP_BURST];
 	struct dp_md md[VTEP_BURST];
 	unsigned int k = 0;
+	uint64_t bytes = 0;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_l2 l2;
 		uint16_t vid, vlan;
 		unsigned int reason;
+		bool fast;
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		w->st[in].rx_packets++;
-		w->st[in].rx_bytes += m->pkt_len;
-		if (vtep_pkt_parse_l2(m, &l2) < 0) {
+		bytes += m->pkt_len;
+		fast = parse_l2_fast(m, &l2) == 0;
+		if (!fast && vtep_pkt_parse_l2(m, &l2) < 0) {
 			drop_pkt(w, in, m, VTEP_DROP_RUNT);
 			continue;
 		}
@@ -367,8 +576,12 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			vlan = l2.n_tags ? vid : 0;
 			break;
 		}
-		if (reason == VTEP_DROP__MAX && l2.n_tags && vtep_vlan_pop(m) < 0)
-			reason = VTEP_DROP_RUNT;
+		if (reason == VTEP_DROP__MAX && l2.n_tags) {
+			if (fast)
+				vlan_pop_fast(m);
+			else if (vtep_vlan_pop(m) < 0)
+				reason = VTEP_DROP_RUNT;
+		}
 		if (reason == VTEP_DROP__MAX && !src_mac_ok(m))
 			reason = VTEP_DROP_SRC_MAC_INVALID;
 		if (reason != VTEP_DROP__MAX) {
@@ -382,6 +595,8 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		md[k].from_tnl = 0;
 		keep[k++] = m;
 	}
+	w->st[in].rx_packets += n;
+	w->st[in].rx_bytes += bytes;
 	l2_forward(dp, t, w, keep, md, k);
 }
 
@@ -460,26 +675,33 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	struct rte_mbuf *keep[VTEP_BURST];
 	struct dp_md md[VTEP_BURST];
 	unsigned int k = 0;
+	uint64_t bytes = 0;
+	struct dp_acc acc;
 
+	acc_init(&acc);
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_tnl_rx rx;
 		struct vtep_l2 l2;
 		uint16_t seg, tport, vlan;
 		unsigned int reason;
+		bool fast;
 
-		w->st[in].rx_packets++;
-		w->st[in].rx_bytes += m->pkt_len;
-		switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
-		case VTEP_UL_DROP:
-			drop_pkt(w, in, m, rx.drop);
-			continue;
-		case VTEP_UL_CONTROL:
-			if (rte_ring_sp_enqueue(w->ctl_ring, m) != 0)
-				drop_pkt(w, in, m, VTEP_DROP_CONTROL_QUEUE_FULL);
-			continue;
-		case VTEP_UL_TUNNEL:
-			break;
+		if (i + 1 < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
+		bytes += m->pkt_len;
+		if (!vtep_tnl_classify_fast(&t->rxcfg, m, &rx)) {
+			switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
+			case VTEP_UL_DROP:
+				drop_pkt(w, in, m, rx.drop);
+				continue;
+			case VTEP_UL_CONTROL:
+				if (rte_ring_sp_enqueue(w->ctl_ring, m) != 0)
+					drop_pkt(w, in, m, VTEP_DROP_CONTROL_QUEUE_FULL);
+				continue;
+			case VTEP_UL_TUNNEL:
+				break;
+			}
 		}
 		if (rx.type == VTEP_TUNNEL_STT &&
 		    (rx.stt_frag_off != 0 || rx.stt_payload_len != rx.stt_frame_len)) {
@@ -506,18 +728,16 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE);
 			continue;
 		}
-		if (vtep_tnl_decap(m, &rx) < 0 || vtep_pkt_parse_l2(m, &l2) < 0 ||
-		    (l2.n_tags && vtep_vlan_pop(m) < 0)) {
+		if (vtep_tnl_decap(m, &rx) < 0 ||
+		    (!(fast = parse_l2_fast(m, &l2) == 0) && vtep_pkt_parse_l2(m, &l2) < 0) ||
+		    (l2.n_tags && !fast && vtep_vlan_pop(m) < 0)) {
 			w->seg_st[vlan].drops++;
 			drop_pkt(w, in, m, VTEP_DROP_TNL_BAD_INNER);
 			continue;
 		}
-		w->seg_st[vlan].rx_packets++;
-		w->seg_st[vlan].rx_bytes += m->pkt_len;
-		if (tport != DP_NO_PORT) {
-			w->st[tport].rx_packets++;
-			w->st[tport].rx_bytes += m->pkt_len;
-		}
+		if (l2.n_tags && fast)
+			vlan_pop_fast(m);
+		acc_tnl_rx(w, &acc, tport, vlan, m->pkt_len);
 		if (!src_mac_ok(m)) {
 			drop_pkt(w, tport != DP_NO_PORT ? tport : in, m, VTEP_DROP_SRC_MAC_INVALID);
 			continue;
@@ -531,6 +751,9 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		md[k].from_tnl = 1;
 		keep[k++] = m;
 	}
+	acc_flush_tnl_rx(w, &acc);
+	w->st[in].rx_packets += n;
+	w->st[in].rx_bytes += bytes;
 	l2_forward(dp, t, w, keep, md, k);
 }
 

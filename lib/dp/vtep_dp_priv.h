@@ -21,6 +21,7 @@
 #define DP_REMOTE_LEARN_PER_MS 8    /* per worker: requests for unknown remotes */
 #define DP_LEARN_RING 4096
 #define DP_CTL_RING 1024
+#define DP_FDBC_BITS 12             /* per-worker FDB cache: 4096 entries, 64 KiB */
 #define DP_NO_SEG 0xffff
 #define DP_NO_PORT 0xffff
 
@@ -101,6 +102,18 @@ struct dp_learn_msg {
 	struct vtep_ip remote;
 };
 
+/*
+ * One entry of a worker's FDB cache: the slot the FDB last gave for key. It is only a hint:
+ * a hit needs the slot to still hold the key (slots[slot].key == key and in_use), which
+ * the FDB guarantees until the key is deleted, and a deleted slot is reused only after a
+ * grace period, so the cache needs no invalidation.
+ */
+struct dp_fdbc_ent {
+	uint64_t key;
+	uint32_t slot;
+	uint32_t pad;
+};
+
 /* Per segment (indexed by VLAN, which stays stable while segments come and go). */
 struct dp_seg_counters {
 	uint64_t rx_packets, rx_bytes;   /* decapsulated into the segment */
@@ -131,6 +144,7 @@ struct dp_worker {
 	struct vtep_dp_worker_stats load;
 	struct vtep_dp_counters st[VTEP_MAX_PORTS];
 	struct dp_seg_counters seg_st[VTEP_VLAN_COUNT];
+	struct dp_fdbc_ent fdbc[1u << DP_FDBC_BITS];
 } __rte_cache_aligned;
 
 /* ---- control-side model ---- */

@@ -27,6 +27,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_mbuf.h>
 
@@ -61,6 +62,21 @@ struct vtep_tnl_params {
 };
 
 /**
+ * What a packet needs besides the copied header and the outer IPv4 length and checksum,
+ * for drivers whose per-packet work is that simple (VXLAN and NVGRE over IPv4): written
+ * by the driver's build op, applied by vtep_tnl_encap_fast() without calling the driver.
+ */
+struct vtep_tnl_fast {
+	uint8_t ok;                 /* 1: these fields are all a packet needs */
+	uint8_t ent_size;           /* entropy field: 2 (big-endian 16 bits) or 1 byte, 0: none */
+	uint16_t ent_off;           /* its offset in the header */
+	uint16_t ent_base;          /* value = ent_base | (hash & ent_mask) */
+	uint16_t ent_mask;
+	uint16_t len_off;           /* a 16-bit length field set to the outer IP payload length
+				     * (UDP), 0: none */
+};
+
+/**
  * A prebuilt outer header. hdr[0..len) is copied in front of the inner frame; the
  * offsets say where the per-packet fields are. Filled by the core and the driver's
  * build op; never modified after publication.
@@ -77,6 +93,9 @@ struct vtep_tnl_template {
 	uint8_t type;               /* enum vtep_tunnel_type */
 	uint32_t vni;
 	uint32_t l4_csum_base;      /* IPv6 UDP / STT TCP: pseudo-header sum without length */
+	uint32_t ptype;             /* mbuf packet_type of an encapsulated packet */
+	uint64_t tx_offload;        /* mbuf tx_offload: outer_l2/l3_len, l2_len (see encap) */
+	struct vtep_tnl_fast fast;
 } __rte_cache_aligned;
 
 /** Per-worker state used while encapsulating (STT frame ids, pool for segments). */
@@ -142,6 +161,51 @@ int vtep_tnl_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32
 		   unsigned int *reason);
 
 /**
+ * Encapsulate @p m in place when the template allows the fast path (fast.ok: VXLAN or
+ * NVGRE over IPv4) and @p m is a direct mbuf owned alone, with the headroom, and the
+ * result fits the MTU: the same packet vtep_tnl_encap() would make, without a call.
+ * @return 0 when done (@p m is the packet to send), -1 when not applicable (@p m is
+ *         unchanged: call vtep_tnl_encap(), which also reports MTU_EXCEEDED).
+ */
+static inline int
+vtep_tnl_encap_fast(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash)
+{
+	uint32_t l4_len = (uint32_t)(t->len - t->l4_off) + m->pkt_len;
+	uint32_t tot = l4_len + (uint32_t)(t->l4_off - t->l3_off), sum;
+	uint8_t *p;
+	uint16_t v;
+
+	if (unlikely(!t->fast.ok || !RTE_MBUF_DIRECT(m) || rte_mbuf_refcnt_read(m) != 1 ||
+		     rte_pktmbuf_headroom(m) < t->len || tot > t->mtu))
+		return -1;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, t->len);
+	/* fast.ok implies 32 <= len <= 64: two overlapping 32-byte copies. */
+	memcpy(p, t->hdr, 32);
+	memcpy(p + t->len - 32, t->hdr + t->len - 32, 32);
+	v = rte_cpu_to_be_16((uint16_t)tot);
+	memcpy(p + t->l3_off + 2, &v, 2);
+	sum = (uint32_t)t->ip_csum_base + v;
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	v = (uint16_t)~sum;
+	memcpy(p + t->l3_off + 10, &v, 2);
+	if (t->fast.len_off) {
+		v = rte_cpu_to_be_16((uint16_t)l4_len);
+		memcpy(p + t->fast.len_off, &v, 2);
+	}
+	if (t->fast.ent_size == 2) {
+		v = rte_cpu_to_be_16((uint16_t)(t->fast.ent_base | (hash & t->fast.ent_mask)));
+		memcpy(p + t->fast.ent_off, &v, 2);
+	} else if (t->fast.ent_size == 1) {
+		p[t->fast.ent_off] = (uint8_t)(t->fast.ent_base | (hash & t->fast.ent_mask));
+	}
+	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	m->tx_offload = t->tx_offload;
+	m->packet_type = t->ptype;
+	return 0;
+}
+
+/**
  * Classify a frame received on the uplink (data at offset 0, untagged outer Ethernet).
  * Validates Ethernet/IP (version, header length, total length vs frame, checksum not
  * required, fragments, destination = a local VTEP address or joined group), then the
@@ -151,6 +215,17 @@ int vtep_tnl_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32
  */
 enum vtep_ul_class vtep_tnl_classify(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
 				     struct vtep_tnl_rx *rx);
+
+/**
+ * The common case of vtep_tnl_classify(), cheaply: an unfragmented IPv4 packet without
+ * options, in one segment, to the uplink MAC and the local IPv4 VTEP address, carrying
+ * VXLAN (to the first accepted UDP port) or NVGRE with a valid header. Never modifies or
+ * frees @p m.
+ * @return true with @p rx filled exactly as vtep_tnl_classify() would (VTEP_UL_TUNNEL);
+ *         false when the packet is anything else: call vtep_tnl_classify().
+ */
+bool vtep_tnl_classify_fast(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
+			    struct vtep_tnl_rx *rx);
 
 /** Strip the outer headers of a classified VXLAN/NVGRE (or reassembled STT) packet so the
  *  inner Ethernet frame starts at offset 0. @return 0 or -EINVAL. */

@@ -47,6 +47,19 @@ struct vtep_tunnel_ops {
 	 */
 	enum vtep_ul_class (*parse)(const struct vtep_tnl_rx_cfg *cfg, const uint8_t *l4,
 				    uint32_t len, struct vtep_tnl_rx *rx);
+
+	/*
+	 * For vtep_tnl_classify_fast(), when rx_fast is set: a packet whose 8 bytes at
+	 * l4 + rx_word_off, read big-endian, equal rx_value under rx_mask is one parse()
+	 * accepts, with the 24-bit VNI at l4 + rx_vni_off and the inner frame at
+	 * l4 + rx_inner_off (given an Ethernet header's worth of bytes after it).
+	 */
+	bool rx_fast;
+	uint8_t rx_word_off;
+	uint8_t rx_vni_off;
+	uint8_t rx_inner_off;
+	uint64_t rx_mask;
+	uint64_t rx_value;
 };
 
 extern const struct vtep_tunnel_ops vtep_tunnel_vxlan_ops;

@@ -153,12 +153,36 @@ ext_mbuf_free(struct ext_mbuf *e)
 	free(e->buf);
 }
 
+/*
+ * The classify fast path may only accept what vtep_tnl_classify() accepts as tunnel
+ * traffic, with the same result to the byte. @return whether it accepted @p m.
+ */
+static bool
+ck_fast_agrees(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m, const char *name)
+{
+	struct vtep_tnl_rx fast, slow;
+
+	memset(&fast, 0xa5, sizeof(fast));
+	if (!vtep_tnl_classify_fast(cfg, m, &fast))
+		return false;
+	ck_assert_msg(vtep_tnl_classify(cfg, m, &slow) == VTEP_UL_TUNNEL,
+		      "%s: the fast path accepted what classify does not (drop %s)", name,
+		      vtep_drop_name(slow.drop));
+	ck_assert_msg(memcmp(&fast, &slow, sizeof(fast)) == 0, "%s: fast path result differs",
+		      name);
+	return true;
+}
+
 enum encap_mode { MODE_FLAT, MODE_MULTISEG, MODE_NO_HEADROOM, MODE_SHARED, MODE__MAX };
 static const char *const mode_names[] = { "flat", "multiseg", "no_headroom", "shared" };
 
-/* Encapsulate every golden inner frame in one way and compare with scapy's frame. */
+/*
+ * Encapsulate every golden inner frame in one way and compare with scapy's frame. With
+ * @p fast, vtep_tnl_encap_fast() goes first: it must take exactly the IPv4 VXLAN/NVGRE
+ * frames that own their buffer with headroom, and leave the others untouched.
+ */
 static void
-encap_golden(enum encap_mode mode)
+encap_golden(enum encap_mode mode, bool fast)
 {
 	unsigned int i;
 
@@ -192,7 +216,17 @@ encap_golden(enum encap_mode mode)
 		}
 		if (mode == MODE_SHARED)
 			rte_mbuf_refcnt_update(m, 1);
-		n = vtep_tnl_encap(&t, m, v->hash, &ctx, out, 4, &reason);
+		if (fast && vtep_tnl_encap_fast(&t, m, v->hash) == 0) {
+			ck_assert_msg(!v->ipv6 && (mode == MODE_FLAT || mode == MODE_MULTISEG),
+				      "%s: the fast path took it", name);
+			out[0] = m;
+			n = 1;
+		} else {
+			ck_assert_msg(!fast || v->ipv6 || mode == MODE_NO_HEADROOM ||
+				      mode == MODE_SHARED, "%s: the fast path refused it", name);
+			ck_mbuf_eq(m, v->inner, v->inner_len, name);
+			n = vtep_tnl_encap(&t, m, v->hash, &ctx, out, 4, &reason);
+		}
 		ck_assert_msg(n == 1, "%s: encap gave %d (reason %u)", name, n, reason);
 		ck_mbuf_eq(out[0], v->outer, v->outer_len, name);
 		ck_assert_uint_eq(out[0]->outer_l2_len, 14);
@@ -217,25 +251,29 @@ encap_golden(enum encap_mode mode)
 
 START_TEST(test_encap_golden_flat)
 {
-	encap_golden(MODE_FLAT);
+	encap_golden(MODE_FLAT, false);
+	encap_golden(MODE_FLAT, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_multiseg)
 {
-	encap_golden(MODE_MULTISEG);
+	encap_golden(MODE_MULTISEG, false);
+	encap_golden(MODE_MULTISEG, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_no_headroom)
 {
-	encap_golden(MODE_NO_HEADROOM);
+	encap_golden(MODE_NO_HEADROOM, false);
+	encap_golden(MODE_NO_HEADROOM, true);
 }
 END_TEST
 
 START_TEST(test_encap_golden_shared)
 {
-	encap_golden(MODE_SHARED);
+	encap_golden(MODE_SHARED, false);
+	encap_golden(MODE_SHARED, true);
 }
 END_TEST
 
@@ -273,6 +311,11 @@ START_TEST(test_decap_golden)
 		struct rte_mbuf *m = mk_mbuf(v->outer, v->outer_len, NULL, 0);
 		enum vtep_ul_class c;
 
+		/* IPv4 vectors are the case the fast path is for, VXLAN on the first port. */
+		ck_assert_msg(ck_fast_agrees(&cfg, m, v->name) ==
+			      (!v->ipv6 && (v->nvgre || (v->udp_port ? v->udp_port : 4789) ==
+							   cfg.vxlan_ports[0])),
+			      "%s: fast path acceptance", v->name);
 		c = vtep_tnl_classify(&cfg, m, &rx);
 		ck_rx_golden(v, c, &rx, v->name);
 		ck_assert_int_eq(vtep_tnl_decap(m, &rx), 0);
@@ -323,6 +366,7 @@ ck_rx_vector(const struct tv_rx *v, const struct rte_mbuf *m, const char *name)
 	enum vtep_ul_class c;
 
 	rx_cfg_init(&cfg);
+	ck_fast_agrees(&cfg, m, name);
 	c = vtep_tnl_classify(&cfg, m, &rx);
 	ck_assert_msg((int)c == v->cls, "%s: class %d, expected %d (drop %s)", name, c, v->cls,
 		      vtep_drop_name(rx.drop));
@@ -457,6 +501,7 @@ START_TEST(test_rx_fuzz)
 		for (j = 0; j < 1 + i % 4 && len > 0; j++)
 			buf[random() % len] = (uint8_t)random();
 		ext_mbuf_make(&e, buf, len);
+		ck_fast_agrees(&cfg, e.m, "fuzz");
 		if (vtep_tnl_classify(&cfg, e.m, &rx) == VTEP_UL_TUNNEL) {
 			ck_assert_uint_ge(len, rx.inner_off + 14u);
 			ck_assert_uint_le(rx.vni, VTEP_VNI_MAX);
@@ -519,6 +564,8 @@ START_TEST(test_encap_mtu)
 
 			m = mk_mbuf(frame, over, NULL, 0);
 			doff = m->data_off;
+			ck_assert_int_eq(vtep_tnl_encap_fast(&t, m, 1), -1);
+			ck_assert_uint_eq(m->data_off, doff);
 			ck_assert_int_eq(vtep_tnl_encap(&t, m, 1, &ctx, out, 2, &reason), -1);
 			ck_assert_uint_eq(reason, VTEP_DROP_MTU_EXCEEDED);
 			ck_assert_ptr_null(out[0]);
@@ -531,6 +578,11 @@ START_TEST(test_encap_mtu)
 			ck_assert_int_eq(vtep_tnl_encap(&t, m, 1, &ctx, out, 2, &reason), 1);
 			ck_assert_uint_eq(out[0]->pkt_len, 1514);
 			rte_pktmbuf_free(out[0]);
+			m = mk_mbuf(frame, fit, NULL, 0);
+			ck_assert_int_eq(vtep_tnl_encap_fast(&t, m, 1), v6 ? -1 : 0);
+			if (!v6)
+				ck_assert_uint_eq(m->pkt_len, 1514);
+			rte_pktmbuf_free(m);
 		}
 	}
 }

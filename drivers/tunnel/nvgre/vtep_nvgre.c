@@ -37,6 +37,11 @@ nvgre_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 	v32 = rte_cpu_to_be_32(p->vni << 8);
 	memcpy(gre + 4, &v32, 4);
 	t->tnl_off = t->l4_off + 4;
+	/* A packet needs only its FlowID. */
+	t->fast.ok = !t->ipv6;
+	t->fast.ent_size = 1;
+	t->fast.ent_off = t->tnl_off + 3;
+	t->fast.ent_mask = 0xff;
 	return 0;
 }
 
@@ -84,4 +89,11 @@ const struct vtep_tunnel_ops vtep_tunnel_nvgre_ops = {
 	.patch = nvgre_patch,
 	.encap_stt = NULL,
 	.parse = nvgre_parse,
+	/* flags 0x2000 (K), protocol 0x6558; the FlowID byte is not looked at */
+	.rx_fast = true,
+	.rx_word_off = 0,
+	.rx_vni_off = 4,
+	.rx_inner_off = GRE_HDR_LEN,
+	.rx_mask = 0xffffffff00000000ull,
+	.rx_value = (uint64_t)GRE_FLAGS_K << 48 | (uint64_t)RTE_ETHER_TYPE_TEB << 32,
 };

@@ -52,6 +52,13 @@ vxlan_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 	w = rte_cpu_to_be_32(p->vni << 8);
 	memcpy(vx + 4, &w, 4);
 	t->tnl_off = t->l4_off + UDP_HDR_LEN;
+	/* Over IPv4 a packet needs only its source port and UDP length (checksum 0). */
+	t->fast.ok = !t->ipv6;
+	t->fast.ent_size = 2;
+	t->fast.ent_off = t->l4_off;
+	t->fast.ent_base = VXLAN_SPORT_BASE;
+	t->fast.ent_mask = VXLAN_SPORT_RANGE - 1;
+	t->fast.len_off = t->l4_off + 4;
 	return 0;
 }
 
@@ -151,4 +158,11 @@ const struct vtep_tunnel_ops vtep_tunnel_vxlan_ops = {
 	.patch = vxlan_patch,
 	.encap_stt = NULL,
 	.parse = vxlan_parse,
+	/* flags 0x08, reserved bytes 0 (the core checks the UDP port and length) */
+	.rx_fast = true,
+	.rx_word_off = UDP_HDR_LEN,
+	.rx_vni_off = UDP_HDR_LEN + 4,
+	.rx_inner_off = UDP_HDR_LEN + VXLAN_HDR_LEN,
+	.rx_mask = 0xffffffff000000ffull,
+	.rx_value = (uint64_t)VXLAN_FLAGS_I << 56,
 };

@@ -1,0 +1,261 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Turn bench-compare's results.json into results.md (tables, targets) and PNG plots.
+
+  bench_plot.py DIR     reads DIR/results.json, writes DIR/results.md, DIR/summary.json,
+                        DIR/mpps_vs_flows.png and DIR/mpps_vs_size.png
+
+Per case and leg the median over the repeats is taken of: Mpps (packets out per second
+of wall clock), Mpps/core (packets out per second of CPU time the forwarding thread got,
+the rate of one fully available core), cycles/packet (that CPU time x TSC Hz / packets),
+input Gbit/s per core, and the CPU share. Ratios and targets use Mpps/core (input
+Gbit/s per core for STT's large frames), because on a machine shared with other work a
+thread that is descheduled forwards nothing for a while whatever its speed.
+"""
+import json
+import os
+import statistics
+import sys
+
+LEGS = ("testpmd", "ovs", "vtepsw")
+LEG_NAME = {"testpmd": "testpmd io", "ovs": "OVS-DPDK", "vtepsw": "vtepsw"}
+
+
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def aggregate(doc):
+    hz = doc["machine"].get("tsc_hz") or 0
+    agg = {}
+    for c in doc["cases"]:
+        for leg in c["legs"]:
+            rs = [r for r in doc["runs"] if r["case"] == c["id"] and r["leg"] == leg]
+            ok = [r for r in rs if r.get("ok")]
+            a = dict(runs=len(rs), ok=len(ok))
+            if not ok:
+                a["why"] = next((r.get("skip") or r.get("error") for r in rs), "not run")
+            else:
+                a["mpps"] = med(r["out_pkts"] / r["window_s"] / 1e6 for r in ok)
+                a["mpps_core"] = med(r["out_pkts"] / r["cpu_s"] / 1e6 for r in ok)
+                a["cpp"] = med(r["cpu_s"] * hz / r["out_pkts"] for r in ok) if hz else None
+                a["gbps_in_core"] = med(r["in_bytes"] * 8 / r["cpu_s"] / 1e9 for r in ok)
+                a["gbps_in"] = med(r["in_bytes"] * 8 / r["window_s"] / 1e9 for r in ok)
+                a["cpu_share"] = med(r["cpu_s"] / r["window_s"] for r in ok)
+                a["spread"] = (max(r["out_pkts"] / r["cpu_s"] for r in ok) /
+                               min(r["out_pkts"] / r["cpu_s"] for r in ok)) if len(ok) > 1 else 1
+                if leg == "ovs":
+                    a["recirc"] = any(r.get("ovs_recirculations") for r in ok)
+            agg[(c["id"], leg)] = a
+    return agg
+
+
+def ratio(agg, cid, a, b, key="mpps_core"):
+    x, y = agg.get((cid, a), {}).get(key), agg.get((cid, b), {}).get(key)
+    return x / y if x and y else None
+
+
+def targets(doc, agg):
+    """The issue's targets, each with its measured value and whether it is met."""
+    out = []
+    cases = {c["id"]: c for c in doc["cases"]}
+
+    def find(wl, t, size, flows, macs=1):
+        for c in cases.values():
+            if (c["workload"], c["tunnel"], c["pkt_size"], c["flows"], c["macs"]) == \
+                    (wl, t, size, flows, macs):
+                return c["id"]
+        return None
+
+    def add(what, cid, value, goal):
+        out.append(dict(target=what, case=cid, value=value, goal=goal,
+                        met=None if value is None else value >= goal))
+
+    for t in ("vxlan", "nvgre"):
+        for f in (1, 1000, 100000):
+            cid = find("encap", t, 64, f)
+            if cid:
+                add("%s encap %d flows: vtepsw / OVS" % (t, f), cid,
+                    ratio(agg, cid, "vtepsw", "ovs"), 2.0)
+        one, mil = find("encap", t, 64, 1), find("encap", t, 64, 1000000)
+        if one and mil:
+            x = agg.get((mil, "vtepsw"), {}).get("mpps_core")
+            y = agg.get((one, "vtepsw"), {}).get("mpps_core")
+            add("%s encap: vtepsw 1,000,000 flows / 1 flow" % t, mil,
+                x / y if x and y else None, 0.7)
+        for c in cases.values():
+            if c["workload"] == "decap" and c["tunnel"] == t and c["pkt_size"] == 64 and \
+                    c["macs"] == 1:
+                add("%s decap %d flows: vtepsw / OVS" % (t, c["flows"]), c["id"],
+                    ratio(agg, c["id"], "vtepsw", "ovs"), 3.0)
+        for wl in ("encap", "decap"):
+            for c in cases.values():
+                if c["workload"] == wl and c["tunnel"] == t and c["pkt_size"] == 64 and \
+                        c["macs"] == 1:
+                    add("%s %s %d flows: vtepsw / testpmd" % (t, wl, c["flows"]), c["id"],
+                        ratio(agg, c["id"], "vtepsw", "testpmd"), 0.5)
+    for c in cases.values():
+        if "stt-big" in c["tags"]:
+            add("stt %s %d-byte frames: vtepsw / testpmd (input bytes/s)" %
+                (c["workload"], c["pkt_size"]), c["id"],
+                ratio(agg, c["id"], "vtepsw", "testpmd", "gbps_in_core"), 0.5)
+    mem = doc.get("memory")
+    if mem:
+        out.append(dict(target="vtepsw heap with %d flows and %d learned MACs <= 512 MiB" %
+                        (mem["case"]["flows"], mem["fdb_learned"] or 0), case=mem["case"]["id"],
+                        value=mem["heap_in_use_bytes"] / 2**20, goal=512,
+                        met=mem["heap_in_use_bytes"] <= 512 * 2**20, unit="MiB"))
+    return out
+
+
+def fmt(x, spec="%.2f"):
+    return "-" if x is None else spec % x
+
+
+def markdown(doc, agg, tg):
+    m = doc["machine"]
+    lines = ["# vtepsw vs Open vSwitch (DPDK) vs dpdk-testpmd", ""]
+    lines += ["Command: `%s`  " % doc["command"],
+              "Started: %s; %d repeat(s), %.1f s warm-up + %.1f s measured per run.  " %
+              (doc["started"], doc["repeat"], doc["warmup_s"], doc["duration_s"]),
+              "Machine: %s, %d CPUs online, %.0f GiB, kernel %s, TSC %.3f GHz; DPDK %s, "
+              "Open vSwitch %s, vtepsw %s." %
+              (m["cpu"], m["cpus_online"], m["mem_bytes"] / 2**30, m["kernel"],
+               (m.get("tsc_hz") or 0) / 1e9, m["versions"]["dpdk"], m["versions"]["ovs"],
+               m["versions"]["vtepsw"]), ""]
+    shares = [a["cpu_share"] for a in agg.values() if a.get("cpu_share")]
+    loads = [r["loadavg"] for r in doc["runs"] if "loadavg" in r]
+    lines += ["Each leg: one forwarding core (lcore 1), net_pcap (infinite_rx) in, net_null out, "
+              "no hugepages. **Mpps/core** = packets out per CPU-second the forwarding thread "
+              "got; **Mpps** = per wall-clock second; cpu = the thread's share of its core. "
+              "Ratios use Mpps/core.", ""]
+    if shares and min(shares) < 0.9:
+        lines += ["**Noise caveat:** the forwarding threads got %.0f%%..%.0f%% of their core "
+                  "(load average %.1f..%.1f): the machine was shared, so wall-clock rates are "
+                  "low and even per-core rates suffer from cache and scheduler interference. "
+                  "Re-run on a quiet machine for publishable numbers." %
+                  (100 * min(shares), 100 * max(shares), min(loads or [0]), max(loads or [0])), ""]
+    lines += ["| case | testpmd Mpps/core | OVS Mpps/core | vtepsw Mpps/core | vtepsw/OVS | "
+              "vtepsw/testpmd | cycles/pkt testpmd / OVS / vtepsw | Mpps (wall) testpmd / OVS / "
+              "vtepsw | cpu |", "|" + "---|" * 9]
+    for c in doc["cases"]:
+        row = [c["id"]]
+        g = {leg: agg.get((c["id"], leg), {}) for leg in LEGS}
+        for leg in LEGS:
+            if leg not in c["legs"]:
+                row.append("n/a")
+            elif "mpps_core" in g[leg]:
+                row.append(fmt(g[leg]["mpps_core"], "%.3f"))
+            elif g[leg].get("runs"):
+                skipped = all(r.get("skip") for r in doc["runs"]
+                              if r["case"] == c["id"] and r["leg"] == leg)
+                row.append("skipped" if skipped else "failed")
+            else:
+                row.append("-")
+        big = "stt-big" in c["tags"]
+        key = "gbps_in_core" if big else "mpps_core"
+        row.append(fmt(ratio(agg, c["id"], "vtepsw", "ovs", key)))
+        row.append(fmt(ratio(agg, c["id"], "vtepsw", "testpmd", key)) + (" (B/s)" if big else ""))
+        row.append(" / ".join(fmt(g[leg].get("cpp"), "%.0f") for leg in LEGS))
+        row.append(" / ".join(fmt(g[leg].get("mpps"), "%.2f") for leg in LEGS))
+        row.append(" / ".join(fmt(g[leg].get("cpu_share") and 100 * g[leg]["cpu_share"], "%.0f%%")
+                              for leg in LEGS if leg in c["legs"]))
+        lines.append("| " + " | ".join(row) + " |")
+    big = [c for c in doc["cases"] if "stt-big" in c["tags"]]
+    if big:
+        lines += ["", "STT large frames, input Gbit/s per core (testpmd / vtepsw): " +
+                  "; ".join("%s %s / %s" % (c["id"],
+                                             fmt(agg.get((c["id"], "testpmd"), {}).get(
+                                                 "gbps_in_core")),
+                                             fmt(agg.get((c["id"], "vtepsw"), {}).get(
+                                                 "gbps_in_core"))) for c in big)]
+    lines += ["", "## Targets", "", "| target | measured | goal | met |", "|---|---|---|---|"]
+    for t in tg:
+        unit = t.get("unit", "x")
+        lines.append("| %s | %s | %s%s | %s |" % (
+            t["target"], fmt(t["value"]) + ("" if unit == "x" else " " + unit),
+            "<= " if unit != "x" else ">= ", fmt(t["goal"], "%.1f"),
+            {True: "yes", False: "**no**", None: "not measured"}[t["met"]]))
+    why = sorted({(leg, a["why"]) for (cid, leg), a in agg.items() if a.get("why")})
+    if why:
+        lines += ["", "## Not measured", ""]
+        lines += ["- %s: %s" % (LEG_NAME[leg], w) for leg, w in why]
+    mem = doc.get("memory")
+    if mem:
+        lines += ["", "## Memory", "",
+                  "vtepsw-bench %s: %d MACs learned; datapath heap (tables, FDB, per-worker "
+                  "state) %.1f MiB; all DPDK heap in use %.1f MiB, of which the packet pool "
+                  "holding the %d-packet input is %d x %d-byte buffers. vtepsw has no per-flow "
+                  "cache yet, so flows cost no memory." %
+                  (mem["case"]["id"], mem["fdb_learned"] or 0,
+                   (mem["datapath_bytes"] or 0) / 2**20, mem["heap_in_use_bytes"] / 2**20,
+                   mem["input_packets"], mem["pool"][0], mem["pool"][1]),
+                  "", "Command: `%s`" % mem["command"]]
+    recirc = [cid for (cid, leg), a in agg.items() if leg == "ovs" and a.get("recirc")]
+    if recirc:
+        lines += ["", "OVS recirculated packets (tunnel pop, then a second datapath pass) in: " +
+                  ", ".join(sorted(recirc)) + "."]
+    return "\n".join(lines) + "\n"
+
+
+def plots(doc, agg, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("bench_plot: python3-matplotlib is not installed; no PNGs")
+        return
+    cases = doc["cases"]
+    style = {"testpmd": ("k", ":"), "ovs": ("tab:red", "--"), "vtepsw": ("tab:blue", "-")}
+    mark = {"vxlan": "o", "nvgre": "s", "stt": "^"}
+    for name, tag, xkey, xlabel, logx in (
+            ("mpps_vs_flows.png", "flows", "flows", "distinct inner flows (64-byte frames)", True),
+            ("mpps_vs_size.png", "size", "pkt_size", "frame size, bytes (1 flow)", False)):
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4.5), sharey=True)
+        for ax, wl in zip(axes, ("encap", "decap")):
+            for t in ("vxlan", "nvgre", "stt"):
+                sel = sorted((c for c in cases if tag in c["tags"] and c["workload"] == wl and
+                              c["tunnel"] == t and c["macs"] == 1), key=lambda c: c[xkey])
+                for leg in LEGS:
+                    pts = [(c[xkey], agg.get((c["id"], leg), {}).get("mpps_core")) for c in sel
+                           if leg in c["legs"]]
+                    pts = [(x, y) for x, y in pts if y]
+                    if not pts or (leg == "testpmd" and t != "vxlan" and wl == "encap"):
+                        continue
+                    col, ls = style[leg]
+                    ax.plot([p[0] for p in pts], [p[1] for p in pts], color=col, linestyle=ls,
+                            marker=mark[t], label="%s %s" % (LEG_NAME[leg], t))
+            ax.set_title(wl.upper())
+            ax.set_xlabel(xlabel)
+            if logx:
+                ax.set_xscale("log")
+            ax.grid(True, alpha=0.3)
+            ax.legend(fontsize=8)
+        axes[0].set_ylabel("Mpps per forwarding core")
+        fig.suptitle("one forwarding core, net_pcap in / net_null out (%s)" %
+                     doc["machine"]["cpu"][:60], fontsize=9)
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, name), dpi=100)
+        plt.close(fig)
+
+
+def main():
+    d = sys.argv[1] if len(sys.argv) > 1 else "bench/results"
+    with open(os.path.join(d, "results.json")) as f:
+        doc = json.load(f)
+    agg = aggregate(doc)
+    tg = targets(doc, agg)
+    with open(os.path.join(d, "results.md"), "w") as f:
+        f.write(markdown(doc, agg, tg))
+    summary = dict(machine=doc["machine"], command=doc["command"], targets=tg,
+                   cases={"%s/%s" % k: v for k, v in agg.items()}, memory=doc.get("memory"))
+    with open(os.path.join(d, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    plots(doc, agg, d)
+    print("bench_plot: wrote %s/results.md, summary.json and the PNGs" % d)
+
+
+if __name__ == "__main__":
+    main()
