@@ -9,7 +9,9 @@
 # reconnects by itself every second); after three crash/restart rounds of each VM vtepsw
 # holds exactly the file descriptors and DPDK heap allocations it held before; kill -9 of
 # vtepsw: the restarted vtepsw removes its stale server socket and starts, and the
-# client-mode VM, never restarted, gets traffic again by itself; vtepsw exits cleanly.
+# client-mode VM, never restarted, gets traffic again by itself; a third VM port added and
+# removed twice with vtepctl comes and goes without disturbing the others; vtepsw exits
+# cleanly.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/vhost.inc"
 it_init
@@ -111,8 +113,26 @@ it_check "server mode: the VM connects to the restarted vtepsw" connected vms
 it_check "server mode: traffic resumes" it_ping h1v 192.168.100.4 2
 
 it_check "...and it is the same VM process as before the crash" kill -0 "$VM_PID_vmc"
+
+# A VM port added and removed at run time with vtepctl, twice, while the others forward.
+vm_start vm3 "path=$IT_DIR/vm3.sock,server=1" --ip 192.168.100.5 --mac 02:00:00:00:00:05 \
+	--duration 300 --wait-link 60
+for round in 1 2; do
+	mark vm3
+	it_check "vtepctl round $round: add-port vm3 (client mode)" \
+		it_ctl h1 add-port vm3 "net_vhost3,iface=$IT_DIR/vm3.sock,client=1" --vlan 100
+	it_check "vtepctl round $round: vtepsw connects to the running VM" connected vm3
+	it_check "vtepctl round $round: ping vm3" ping_retry h1v 192.168.100.5 10
+	it_check "vtepctl round $round: dump-ports shows vm3's queue state" \
+		sh -c "'$VTEPCTL' --socket '$IT_DIR/ctl-h1.sock' dump-ports vm3 | grep -q 'rxq0_enabled'"
+	it_check "vtepctl round $round: del-port vm3" it_ctl h1 del-port vm3
+	it_check "vtepctl round $round: vm3 unreachable once removed" it_noping h1v 192.168.100.5 1
+	it_check "vtepctl round $round: vmc and vms undisturbed" \
+		eval "it_ping h1v 192.168.100.3 2 && it_ping h1v 192.168.100.4 2"
+done
 # (DPDK 22.11's virtio-user server, our stand-in for QEMU, may panic in its interrupt
 # thread once it has reconnected: its exit status says nothing about vtepsw)
+vm_kill vm3
 vm_kill vmc
 it_vtepsw_stop h1
 it_check "the server socket is removed on a clean exit" test ! -e "$IT_DIR/vms.sock"
