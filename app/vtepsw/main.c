@@ -321,7 +321,12 @@ main(int argc, char **argv)
 
 	ret = rte_eal_init(argc - app_argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "vtepsw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		if (rte_errno != 0)
+			fprintf(stderr, "vtepsw: EAL initialisation failed: %s\n",
+				rte_strerror(rte_errno));
+		else /* e.g. the --file-prefix is held by another DPDK process */
+			fprintf(stderr, "vtepsw: EAL initialisation failed; the EAL's messages above "
+				"say why (another process using the same --file-prefix?)\n");
 		vtep_config_clear(&cfg);
 		return 1;
 	}
