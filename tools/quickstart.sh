@@ -168,7 +168,8 @@ start_vtepsw() {
 	local host=$1 log=$WORK/$1.log pid i
 	setsid ip netns exec "qs-$host" "$VTEPSW" -l 0 "${EAL_MEM[@]}" --no-pci \
 		--file-prefix "qs-${host/host/h}-$$" --log-level "lib.eal:warning" \
-		-- --config "$WORK/$host.json" --idle-sleep 20 >"$log" 2>&1 </dev/null 9>&- &
+		-- --config "$WORK/$host.json" --ctl-socket "$WORK/$host.sock" --idle-sleep 20 \
+		>"$log" 2>&1 </dev/null 9>&- &
 	pid=$!
 	VTEPSW_PID[$host]=$pid
 	echo "$pid" >>"$WORK/pids"

@@ -9,7 +9,7 @@ BUILD_PKGS="gcc meson ninja-build pkg-config libdpdk-dev dpdk-dev dpdk libbpf-de
 	libjansson-dev check clang llvm"
 TEST_PKGS="iproute2 ethtool iputils-ping tshark python3-scapy openvswitch-switch
 	openvswitch-testcontroller python3-os-ken xdp-tools procps psmisc
-	openvswitch-switch-dpdk python3-matplotlib"
+	qemu-system-x86 busybox-static openvswitch-switch-dpdk python3-matplotlib"
 
 want_huge=1
 for a in "$@"; do

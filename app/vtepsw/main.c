@@ -6,10 +6,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,16 +20,26 @@
 #include <rte_version.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_pdump.h>
 
 #include "vtep_clock.h"
 #include "vtep_config.h"
 #include "vtep_dp.h"
 #include "vtep_log.h"
+#include "vtep_mgmt.h"
 
 #define EXIT_USAGE 2
 #define DEFAULT_MBUFS 16383
+#define DEFAULT_CTL_DIR "/run/vtepsw"
+#define DEFAULT_CTL_SOCKET DEFAULT_CTL_DIR "/vtepsw.sock"
 
 static volatile sig_atomic_t quit;
+
+/*
+ * Held by the control thread while it changes the datapath model (control housekeeping,
+ * management requests) and by the telemetry callbacks while they read it.
+ */
+static pthread_mutex_t model_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct opts {
 	const char *config;
@@ -54,8 +66,9 @@ usage(FILE *f)
 		"\n"
 		"Options (after --):\n"
 		"  -c, --config FILE       JSON configuration (see README: Configuration). Required.\n"
-		"  -s, --ctl-socket PATH   management socket for vtepctl\n"
-		"                          (default /run/vtepsw/vtepsw.sock)\n"
+		"  -s, --ctl-socket PATH   management socket for vtepctl, mode 0660\n"
+		"                          (default " DEFAULT_CTL_SOCKET "); run-time changes\n"
+		"                          are saved back to the config file\n"
 		"  -L, --log-level LEVEL   vtepsw log level: err, warning, notice, info, debug\n"
 		"      --mbufs N           packet buffers in the pool (default %u)\n"
 		"      --mbuf-size BYTES   data room of each buffer, 2176..65535 (default 2176);\n"
@@ -212,10 +225,50 @@ sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Open the management socket (creating the default directory) and register telemetry. */
+static int
+mgmt_start(const struct opts *o, struct vtep_dp *dp, const struct vtep_config *cfg,
+	   const unsigned int *lcores, struct vtep_mgmt_service **out)
+{
+	struct vtep_mgmt_service_params mp = { 0 };
+	char err[VTEP_MGMT_ERR_MAX];
+	int ret;
+
+	if (o->ctl_socket == NULL) {
+		if (mkdir(DEFAULT_CTL_DIR, 0755) < 0 && errno != EEXIST) {
+			fprintf(stderr, "vtepsw: %s: cannot create directory: %s (use --ctl-socket)\n",
+				DEFAULT_CTL_DIR, strerror(errno));
+			return -errno;
+		}
+	}
+	mp.dp = dp;
+	mp.socket_path = o->ctl_socket ? o->ctl_socket : DEFAULT_CTL_SOCKET;
+	mp.socket_mode = 0660;
+	mp.config_path = o->config;
+	mp.startup = cfg;
+	memcpy(mp.worker_lcores, lcores, sizeof(mp.worker_lcores));
+	ret = vtep_mgmt_service_create(&mp, out, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "vtepsw: management socket: %s\n", err);
+		return ret;
+	}
+	ret = vtep_mgmt_telemetry_register(dp, &model_lock);
+	if (ret < 0)
+		VTEP_LOG(MAIN, WARNING, "telemetry commands not registered: %s", strerror(-ret));
+	/* dpdk-dumpcap/dpdk-pdump attach as secondary processes (needs shared memory:
+	 * hugepages, not --no-huge) */
+	if (rte_pdump_init() < 0)
+		VTEP_LOG(MAIN, WARNING, "packet capture (pdump) unavailable: %s",
+			 rte_strerror(rte_errno));
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct worker_arg wargs[VTEP_MAX_WORKERS];
+	unsigned int wlcores[VTEP_MAX_WORKERS] = { 0 };
+	struct vtep_mgmt_service *mgmt = NULL;
 	struct vtep_dp_params dpp = { 0 };
 	struct opts o = { .mbufs = DEFAULT_MBUFS, .mbuf_size = RTE_MBUF_DEFAULT_BUF_SIZE };
 	char cerr[VTEP_CONFIG_ERR_MAX];
@@ -224,7 +277,7 @@ main(int argc, char **argv)
 	struct rte_mempool *pool = NULL;
 	struct vtep_dp *dp = NULL;
 	unsigned int n_workers, lcore, wi = 0;
-	uint64_t last_stats;
+	uint64_t last_stats, last_mgmt = 0;
 	unsigned int empty = 0;
 	int app_argc = 0, ret, rc = 0;
 	char **app_argv;
@@ -268,7 +321,12 @@ main(int argc, char **argv)
 
 	ret = rte_eal_init(argc - app_argc, argv);
 	if (ret < 0) {
-		fprintf(stderr, "vtepsw: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+		if (rte_errno != 0)
+			fprintf(stderr, "vtepsw: EAL initialisation failed: %s\n",
+				rte_strerror(rte_errno));
+		else /* e.g. the --file-prefix is held by another DPDK process */
+			fprintf(stderr, "vtepsw: EAL initialisation failed; the EAL's messages above "
+				"say why (another process using the same --file-prefix?)\n");
 		vtep_config_clear(&cfg);
 		return 1;
 	}
@@ -318,6 +376,17 @@ main(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (single) {
+		wlcores[0] = rte_get_main_lcore();
+	} else {
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			wlcores[wi++] = lcore;
+		wi = 0;
+	}
+	if (mgmt_start(&o, dp, &cfg, wlcores, &mgmt) < 0) {
+		rc = 1;
+		goto out;
+	}
 	VTEP_LOG(MAIN, NOTICE, "vtepsw %s started: %u port(s), %u tunnel(s), %u segment(s), "
 		 "%u worker(s)%s", VTEPSW_VERSION, cfg.n_ports, cfg.n_tunnels, cfg.n_segments,
 		 n_workers, single ? " on the main lcore" : "");
@@ -348,12 +417,22 @@ main(int argc, char **argv)
 		} else {
 			sleep_ms(1);
 		}
+		pthread_mutex_lock(&model_lock);
 		vtep_dp_control(dp, now);
+		if (now != last_mgmt) {
+			last_mgmt = now;
+			vtep_mgmt_service_poll(mgmt);
+		}
 		if (o.stats_period && now - last_stats >= o.stats_period * 1000ull) {
 			last_stats = now;
 			vtep_dp_log_counters(dp);
 		}
+		pthread_mutex_unlock(&model_lock);
 	}
+	/* from here on the model changes without the lock: telemetry stops reading it */
+	pthread_mutex_lock(&model_lock);
+	vtep_mgmt_telemetry_detach();
+	pthread_mutex_unlock(&model_lock);
 	VTEP_LOG(MAIN, NOTICE, "stopping");
 	if (single)
 		vtep_dp_worker_stop(dp, 0);
@@ -363,6 +442,12 @@ main(int argc, char **argv)
 	vtep_dp_log_counters(dp);
 	printf("vtepsw: stopped\n");
 out:
+	pthread_mutex_lock(&model_lock);
+	vtep_mgmt_telemetry_detach();
+	pthread_mutex_unlock(&model_lock);
+	if (mgmt != NULL)
+		rte_pdump_uninit();
+	vtep_mgmt_service_free(mgmt);
 	vtep_dp_free(dp);
 	rte_mempool_free(pool);
 	vtep_config_clear(&cfg);

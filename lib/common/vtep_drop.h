@@ -42,7 +42,8 @@
 	X(STT_DUPLICATE,     "stt_duplicate",     "STT segment already held (exact duplicate)") \
 	X(CONTROL_QUEUE_FULL, "control_queue_full", "queue to the control thread full") \
 	X(SPLIT_HORIZON,     "split_horizon",     "tunnel-to-tunnel forwarding is never done") \
-	X(NO_RESOURCES,      "no_resources",      "feature not available (e.g. no STT reassembly)")
+	X(NO_RESOURCES,      "no_resources",      "feature not available (e.g. no STT reassembly)") \
+	X(TSO_UNSUPPORTED,   "tso_unsupported",   "TSO frame that cannot be segmented (not TCP/IP)")
 
 enum vtep_drop_reason {
 #define VTEP_DROP_ENUM(id, name, desc) VTEP_DROP_##id,

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "vtep_common.h"
 #include "vtep_log.h"
 
 int vtep_logtype[VTEP_LOGC__MAX];
@@ -33,15 +34,17 @@ vtep_log_init(void)
 	return 0;
 }
 
-static int
-parse_level(const char *s)
+static const char *const level_names[] = { "", "emerg", "alert", "crit", "err", "warning",
+					   "notice", "info", "debug" };
+
+int
+vtep_log_parse_level(const char *s)
 {
-	static const char *const names[] = { "", "emerg", "alert", "crit", "err", "warning",
-					     "notice", "info", "debug" };
+	const char *const *names = level_names;
 	char *end;
 	long n;
 
-	for (unsigned int i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+	for (unsigned int i = 1; i < VTEP_ARRAY_SIZE(level_names); i++)
 		if (strcasecmp(s, names[i]) == 0)
 			return (int)i;
 	if (strcasecmp(s, "error") == 0)
@@ -57,9 +60,21 @@ parse_level(const char *s)
 int
 vtep_log_set_level(const char *level)
 {
-	int lvl = parse_level(level);
+	int lvl = vtep_log_parse_level(level);
 
 	if (lvl < 0)
 		return lvl;
 	return rte_log_set_level_pattern("vtepsw.*", (uint32_t)lvl) < 0 ? -EINVAL : 0;
+}
+
+const char *
+vtep_log_type_name(unsigned int c)
+{
+	return c < VTEP_LOGC__MAX ? log_names[c] : NULL;
+}
+
+const char *
+vtep_log_level_name(int level)
+{
+	return level >= (int)RTE_LOG_EMERG && level <= (int)RTE_LOG_DEBUG ? level_names[level] : "?";
 }

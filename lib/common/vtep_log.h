@@ -36,6 +36,18 @@ int vtep_log_init(void);
  */
 int vtep_log_set_level(const char *level);
 
+/**
+ * Parse a level name (emerg .. debug, also "error", "warn") or a number 1..8.
+ * @return the RTE_LOG_* level, or -EINVAL.
+ */
+int vtep_log_parse_level(const char *level);
+
+/** Name of an RTE_LOG_* level ("info"), or "?" when out of range. */
+const char *vtep_log_level_name(int level);
+
+/** rte_log type name of component @p c ("vtepsw.dp"), or NULL when out of range. */
+const char *vtep_log_type_name(unsigned int c);
+
 #define VTEP_LOG(comp, lvl, fmt, ...) \
 	rte_log(RTE_LOG_##lvl, vtep_logtype[VTEP_LOGC_##comp], \
 		"vtepsw: " fmt "\n", ##__VA_ARGS__)

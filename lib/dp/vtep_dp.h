@@ -168,4 +168,38 @@ void vtep_dp_worker_stats(const struct vtep_dp *dp, unsigned int w, struct vtep_
 /** Log every port's counters (shutdown summary). */
 void vtep_dp_log_counters(const struct vtep_dp *dp);
 
+/* Management (vtepctl, telemetry); control thread only */
+
+/**
+ * The live model as a config: bridge (without OpenFlow controllers/listeners, which the
+ * datapath does not hold), vtep with its static neighbours, ports and tunnels in slot
+ * order with their assigned ofports, segments, and static FDB entries sorted by (VLAN,
+ * MAC). @p out is overwritten; free it with vtep_config_clear(). @return 0 or -ENOMEM.
+ */
+int vtep_dp_export_config(const struct vtep_dp *dp, struct vtep_config *out);
+
+/**
+ * Forget learned MACs (static entries stay), of one VLAN (or -1 for all) and/or one port
+ * or tunnel (or NULL for all). @return entries removed, or -errno with @p err set.
+ */
+int vtep_dp_fdb_flush(struct vtep_dp *dp, int vlan, const char *port, char err[VTEP_DP_ERR_MAX]);
+
+/** Number of workers (the main lcore counts when it forwards). */
+unsigned int vtep_dp_n_workers(const struct vtep_dp *dp);
+
+/** One rx queue a worker polls: port slot and queue. */
+struct vtep_dp_rxq_info {
+	uint16_t port;
+	uint16_t queue;
+};
+/** The rx queues worker @p w polls (at most @p n). @return the number filled. */
+unsigned int vtep_dp_worker_rxqs(const struct vtep_dp *dp, unsigned int w,
+				 struct vtep_dp_rxq_info *q, unsigned int n);
+
+struct vtep_port;
+/** The device of the ETH port in slot @p idx (device counters, xstats), or NULL. */
+struct vtep_port *vtep_dp_port_dev(const struct vtep_dp *dp, unsigned int idx);
+/** True if slot @p idx is the hidden port of a segment's multicast group. */
+bool vtep_dp_port_is_mcast(const struct vtep_dp *dp, unsigned int idx);
+
 #endif

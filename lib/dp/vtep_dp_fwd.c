@@ -10,6 +10,7 @@
 #include <rte_prefetch.h>
 
 #include "vtep_clock.h"
+#include "vtep_dp_offload.h"
 #include "vtep_dp_priv.h"
 #include "vtep_pkt.h"
 
@@ -156,6 +157,41 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 
 static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
+static void output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
+
+/*
+ * A TSO frame from a VM (cold path, see vtep_dp_offload.c). @return false if @p m goes on
+ * whole (prepared for its egress), true if it was consumed: sent as segments (to the
+ * tunnel, or queued to the port as they are) or dropped.
+ */
+static __rte_noinline bool
+output_tso(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	   const struct dp_md *md, uint16_t out, const struct vtep_tnl_template *tmpl,
+	   struct dp_acc *acc)
+{
+	struct rte_mbuf *segs[VTEP_TSO_MAX_SEGS];
+	unsigned int reason;
+	int n;
+
+	n = dp_tso_resolve(m, tmpl, tmpl ? NULL : t->ports[out].eth, w->pool, segs,
+			   RTE_DIM(segs), &reason);
+	if (n == 0)
+		return false;
+	if (n < 0) {
+		if (tmpl != NULL)
+			w->seg_st[md->vlan].drops++;
+		drop_pkt(w, tmpl != NULL ? out : md->in, m, reason);
+		return true;
+	}
+	for (int i = 0; i < n; i++) {
+		if (tmpl != NULL)
+			output_tunnel(t, w, segs[i], md, out, acc);
+		else
+			tx_enqueue(t, w, out, segs[i]);
+	}
+	return true;
+}
 
 /* An inner packet did not fit the tunnel: tell its sender the path MTU (cold path). */
 static void
@@ -227,6 +263,8 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
 		return;
 	}
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
+		return;
 	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
 	if (likely(vtep_tnl_encap_fast(tmpl, m, hash) == 0)) {
 		acc_tnl_tx(w, acc, out, vlan, len);
@@ -266,6 +304,8 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 		drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
 		return;
 	}
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, NULL, acc))
+		return;
 	tx_enqueue(t, w, out, m);
 }
 

@@ -11,6 +11,7 @@
 
 /* The fixed set of port drivers, tried in order; ethdev takes anything EAL can probe. */
 static const struct vtep_port_ops *const port_drivers[] = {
+	&vtep_port_vhost_ops,       /* net_vhost / eth_vhost devargs */
 #ifdef VTEP_HAVE_AF_XDP
 	&vtep_port_af_xdp_ops,      /* net_af_xdp*: an uplink sharing the NIC with the host */
 #endif

@@ -26,6 +26,10 @@
 
 #define VTEP_PORT_MAX_QUEUES 16
 
+/** port->offloads: the device takes TCP segmentation offload mbufs (RTE_MBUF_F_TX_TCP_SEG
+ *  with l2/l3/l4_len and tso_segsz set) on transmit. Others get segments. */
+#define VTEP_PORT_OFL_TSO (1u << 0)
+
 struct vtep_port_ops;
 
 struct vtep_port {
@@ -41,6 +45,11 @@ struct vtep_port {
 	uint16_t mtu;
 	int socket_id;
 	const struct vtep_port_ops *ops;
+	/* VTEP_PORT_OFL_*: what the device accepts now. A driver may change it (and n_txq)
+	 * at run time from another thread, e.g. when a VM reconnects: read it with
+	 * __atomic_load_n(..., __ATOMIC_RELAXED). */
+	uint32_t offloads;
+	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };
 
@@ -53,6 +62,8 @@ struct vtep_port_params {
 	uint16_t mtu;               /* 0: leave the device's */
 	const uint8_t *mac;         /* NULL: keep the device's */
 	uint16_t nb_rxd, nb_txd;    /* 0: 1024 */
+	uint64_t rx_offloads;       /* RTE_ETH_RX_OFFLOAD_* to enable where the device has them */
+	uint64_t tx_offloads;       /* RTE_ETH_TX_OFFLOAD_* likewise */
 };
 
 /**
@@ -119,7 +130,7 @@ vtep_port_rx(const struct vtep_port *port, uint16_t q, struct rte_mbuf **pkts, u
 static inline uint16_t
 vtep_port_tx(struct vtep_port *port, unsigned int sender, struct rte_mbuf **pkts, uint16_t n)
 {
-	uint16_t q = (uint16_t)(sender % port->n_txq);
+	uint16_t q = (uint16_t)(sender % __atomic_load_n(&port->n_txq, __ATOMIC_RELAXED));
 	uint16_t sent;
 
 	if (!port->txq_shared)

@@ -33,6 +33,7 @@ struct vtep_port_ops {
 };
 
 extern const struct vtep_port_ops vtep_port_ethdev_ops;
+extern const struct vtep_port_ops vtep_port_vhost_ops;
 #ifdef VTEP_HAVE_AF_XDP
 extern const struct vtep_port_ops vtep_port_af_xdp_ops;
 #endif

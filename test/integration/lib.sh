@@ -14,6 +14,8 @@ IT_CHECKS=0
 PY=/usr/bin/python3
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VTEPSW=${VTEPSW:-$TOP/build/app/vtepsw/vtepsw}
+# vtepctl of the same build as vtepsw
+VTEPCTL=${VTEPCTL:-$(cd "$(dirname "$VTEPSW")/../.." 2>/dev/null && pwd)/tools/vtepctl/vtepctl}
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 it_log() { printf '[%s] %s\n' "$IT_NAME" "$*"; }
@@ -33,6 +35,7 @@ it_cleanup() {
 		ip netns del "$ns" 2>/dev/null
 	done
 	rm -rf "/var/run/dpdk/${IT_ID}"-* 2>/dev/null
+	rm -f "/dev/hugepages/${IT_ID}"-* 2>/dev/null
 	[ -n "${KEEP_IT_DIR:-}" ] || rm -rf "$IT_DIR"
 }
 
@@ -65,6 +68,20 @@ it_eq() {
 		it_log "FAIL - $1: expected '$2', got '$3'"
 		IT_FAILS=$((IT_FAILS + 1))
 	fi
+}
+
+# it_eq_settled DESCRIPTION EXPECTED_CMD ACTUAL_CMD: it_eq on the outputs of two shell
+# commands, read again (up to 20 times, 0.3 s apart) while they differ: counters of traffic
+# still in flight (a late ARP) settle, real mismatches stay.
+it_eq_settled() {
+	local e a
+	for _ in $(seq 20); do
+		e=$(eval "$2")
+		a=$(eval "$3")
+		[ "$e" = "$a" ] && break
+		sleep 0.3
+	done
+	it_eq "$1" "$e" "$a"
 }
 
 it_finish() {
@@ -114,6 +131,17 @@ it_vm() {
 	ip netns exec "$SWNS" ethtool -K "$ifname" tx off >/dev/null 2>&1 || true
 }
 
+# it_kernel_vtep NS_SHORT IFACE: the Linux kernel as the remote VTEP 10.99.0.2/24 on IFACE,
+# VXLAN VNI 5000 on port 4789 to vtepsw at 10.99.0.1, with the "VM" address 192.168.50.2/24.
+it_kernel_vtep() {
+	local ns="${IT_ID}-$1"
+	ip -n "$ns" addr add 10.99.0.2/24 dev "$2"
+	ip -n "$ns" link add vx0 type vxlan id 5000 local 10.99.0.2 remote 10.99.0.1 dstport 4789 \
+		dev "$2"
+	ip -n "$ns" addr add 192.168.50.2/24 dev vx0
+	ip -n "$ns" link set vx0 up
+}
+
 # it_uplink IFACE: devargs of the underlay uplink on IFACE: net_af_packet, or net_af_xdp
 # (the AF_XDP uplink with its XDP program) when IT_UPLINK=af_xdp.
 it_uplink() {
@@ -126,13 +154,18 @@ it_uplink() {
 it_mac() { ip -n "${IT_ID}-$1" -br link show "$2" | awk '{print $3}'; }
 
 # it_vtepsw_start TAG CONFIG [extra EAL args]: run vtepsw in $SWNS, wait until it runs.
+# IT_HUGE_MB=N runs it on N MiB of hugepages instead of --no-huge (for secondary processes).
 it_vtepsw_start() {
 	local tag=$1 cfg=$2
 	shift 2
-	local log="$IT_DIR/vtepsw-$tag.log"
-	ip netns exec "$SWNS" "$VTEPSW" -l "${IT_LCORES:-0}" --no-huge -m "${IT_MEM:-256}" --no-pci \
+	local log="$IT_DIR/vtepsw-$tag.log" lc=(-l "${IT_LCORES:-0}")
+	[[ "${IT_LCORES:-}" == *@* ]] && lc=(--lcores "$IT_LCORES") # e.g. 0@0,1@1,2@1
+	local mem=(--no-huge -m "${IT_MEM:-256}")
+	[ -n "${IT_HUGE_MB:-}" ] && mem=(-m "$IT_HUGE_MB")
+	ip netns exec "$SWNS" "$VTEPSW" "${lc[@]}" "${mem[@]}" --no-pci \
 		--file-prefix "${IT_ID}-$tag" --log-level "lib.eal:warning" "$@" \
-		-- --config "$cfg" --idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
+		-- --config "$cfg" --ctl-socket "$IT_DIR/ctl-$tag.sock" \
+		--idle-sleep "${IT_IDLE_SLEEP:-20}" ${IT_VTEPSW_ARGS:-} >"$log" 2>&1 &
 	local pid=$!
 	IT_PIDS+=("$pid")
 	eval "VTEPSW_PID_$tag=$pid"
@@ -142,6 +175,13 @@ it_vtepsw_start() {
 		sleep 0.1
 	done
 	it_log "vtepsw ($tag) did not start"; cat "$log"; return 1
+}
+
+# it_ctl TAG ARGS...: vtepctl against the instance started as TAG.
+it_ctl() {
+	local tag=$1
+	shift
+	"$VTEPCTL" --socket "$IT_DIR/ctl-$tag.sock" "$@"
 }
 
 # it_vtepsw_stop TAG: SIGINT, wait, and check it exited 0 (ASan reports make it non-zero).

@@ -18,6 +18,9 @@ VMAC=02:99:00:00:00:01
 # PACKET_FANOUT_FLAG_DEFRAG, so the kernel holds (and reassembles) outer IP fragments and
 # vtepsw would never see them. rx_iface_in keeps vtepsw's own transmissions out of its rx.
 UPLINK=${UPLINK:-net_pcap0,rx_iface_in=ul0,tx_iface=ul0}
+# The reassembly timeout is 2.5 s, not the default 1 s: the corpus sends one frame as 300
+# segments (the cap_reached case), and on a loaded machine scapy may need over a second for
+# them; the frame must not expire before segment 257 arrives.
 SW=$(it_netns sw)
 it_netns attacker >/dev/null
 SWNS=$SW
@@ -27,7 +30,7 @@ for v in 100 200 300; do
 	it_vm "vm$v" "p$v" ""
 done
 cat >"$IT_DIR/sw.json" <<JSON
-{"vtep": {"local_ip": "10.99.0.1/24", "uplink": "up0",
+{"vtep": {"local_ip": "10.99.0.1/24", "uplink": "up0", "stt_reassembly_timeout_ms": 2500,
           "neighbours": [{"ip": "10.99.0.2", "mac": "$AMAC"}]},
  "ports": [{"name": "up0", "devargs": "$UPLINK", "role": "uplink", "mac": "$VMAC"},
            {"name": "v100", "devargs": "net_af_packet1,iface=p100", "vlan": 100},
@@ -62,7 +65,7 @@ inject flood 3000 >>"$IT_DIR/expect.txt"
 it_check "vtepsw is still running after the corpus and the flood" kill -0 "$PID"
 # Valid traffic right after the flood, while the reassembly table is full of junk.
 inject valid $NVALID
-sleep 3 # the STT reassembly timeout (1 s) passes; held frames expire
+sleep 4 # the STT reassembly timeout (2.5 s) passes; held frames expire
 inject valid $NVALID
 sleep 1
 it_capture_stop "$IT_DIR/ul.pcap"

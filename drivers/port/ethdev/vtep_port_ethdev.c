@@ -76,6 +76,8 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	conf.rxmode.offloads |= p->rx_offloads & info.rx_offload_capa;
+	conf.txmode.offloads |= p->tx_offloads & info.tx_offload_capa;
 	if (p->n_rxq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP |
