@@ -903,15 +903,11 @@ vtep_dp_tunnel_add(struct vtep_dp *dp, const struct vtep_cfg_tunnel *t, char err
 		set_err(err, "tunnel '%s': ofport %u is already in use", t->name, t->ofport);
 		return -EEXIST;
 	}
-	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
-		const struct dp_mport *o = &dp->ports[i];
-
-		if (o->in_use && o->kind == VTEP_DP_PORT_TUNNEL && !o->mcast && !o->learned &&
-		    o->tcfg.type == t->type && vtep_ip_equal(&o->tcfg.remote_ip, &t->remote_ip)) {
-			set_err(err, "tunnel '%s': tunnel '%s' already reaches that remote VTEP "
-				"with type %s", t->name, o->tcfg.name, vtep_tunnel_type_name(t->type));
-			return -EEXIST;
-		}
+	idx = remote_port(dp, (uint8_t)t->type, &t->remote_ip);
+	if (idx >= 0 && !dp->ports[idx].learned) {
+		set_err(err, "tunnel '%s': tunnel '%s' already reaches that remote VTEP with type %s",
+			t->name, dp->ports[idx].tcfg.name, vtep_tunnel_type_name(t->type));
+		return -EEXIST;
 	}
 	/* the configured tunnel takes over from one learned for the same remote */
 	learned_remote_del(dp, t->type, &t->remote_ip);

@@ -203,7 +203,7 @@ pmtu_feedback(const struct dp_tables *t, struct dp_worker *w, const struct rte_m
 	struct rte_mbuf *r;
 
 	if (md->from_tnl || t->ports[md->in].kind != VTEP_DP_PORT_ETH || tmpl->mtu <= tmpl->len ||
-	    !vtep_dp_pmtu_allow(&w->pmtu_limit, vtep_clock_ms_cached))
+	    !dp_rate_allow(&w->pmtu_rate, vtep_clock_ms_cached, DP_PMTU_PER_MS))
 		return;
 	r = vtep_dp_pmtu_reply(w->pool, m, (uint16_t)(tmpl->mtu - tmpl->len));
 	if (r == NULL)
@@ -651,13 +651,8 @@ learn_remote(struct dp_worker *w, const struct rte_mbuf *m, uint16_t vlan,
 	const uint8_t *src = rte_pktmbuf_mtod_offset(m, const uint8_t *, 6);
 	struct dp_learn_msg lm;
 
-	if (vtep_clock_ms_cached != w->rl_window_ms) {
-		w->rl_window_ms = vtep_clock_ms_cached;
-		w->rl_sent = 0;
-	}
-	if (w->rl_sent >= DP_REMOTE_LEARN_PER_MS)
+	if (!dp_rate_allow(&w->learn_remote_rate, vtep_clock_ms_cached, DP_REMOTE_LEARN_PER_MS))
 		return;
-	w->rl_sent++;
 	memset(&lm, 0, sizeof(lm));
 	lm.key = vtep_l2_key(vlan, src);
 	lm.port = DP_NO_PORT;

@@ -6,8 +6,8 @@
  * smaller MTU. The message comes from the inner destination's addresses (MAC and IP), the
  * way a bridged Linux VXLAN device does it, so the VM's stack accepts it for that path.
  *
- * This is a cold path of the fast path: one mbuf allocation per message, no syscalls, and
- * a per-worker rate limit so a VM that ignores the messages cannot make us amplify.
+ * This is a cold path of the fast path: one mbuf allocation per message, no syscalls; the
+ * caller rate-limits it per worker so a VM that ignores the messages cannot make us amplify.
  */
 #include <string.h>
 
@@ -212,17 +212,4 @@ vtep_dp_pmtu_reply(struct rte_mempool *pool, const struct rte_mbuf *m, uint16_t 
 	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
 		return too_big_v6(pool, m, RTE_MAX(mtu, (uint16_t)1280));
 	return NULL;
-}
-
-bool
-vtep_dp_pmtu_allow(struct vtep_pmtu_limit *l, uint64_t now_ms)
-{
-	if (now_ms != l->window_ms) {
-		l->window_ms = now_ms;
-		l->sent_in_window = 0;
-	}
-	if (l->sent_in_window >= VTEP_PMTU_PER_MS)
-		return false;
-	l->sent_in_window++;
-	return true;
 }

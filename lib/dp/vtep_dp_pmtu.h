@@ -6,19 +6,10 @@
 #ifndef VTEP_DP_PMTU_H
 #define VTEP_DP_PMTU_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
-
-/* At most this many messages per worker per millisecond. */
-#define VTEP_PMTU_PER_MS 4
-
-struct vtep_pmtu_limit {
-	uint64_t window_ms;
-	uint32_t sent_in_window;
-};
 
 /**
  * Build the ICMP error telling the sender of @p m (an untagged Ethernet frame, IPv4 or
@@ -27,8 +18,5 @@ struct vtep_pmtu_limit {
  */
 struct rte_mbuf *vtep_dp_pmtu_reply(struct rte_mempool *pool, const struct rte_mbuf *m,
 				    uint16_t mtu);
-
-/** Rate limit: true if one more message may be sent now. */
-bool vtep_dp_pmtu_allow(struct vtep_pmtu_limit *l, uint64_t now_ms);
 
 #endif

@@ -19,6 +19,7 @@
 #define DP_MAX_NEIGH 256
 #define DP_MAX_LEARNED_REMOTES 128  /* tunnel ports created by flood-and-learn */
 #define DP_REMOTE_LEARN_PER_MS 8    /* per worker: requests for unknown remotes */
+#define DP_PMTU_PER_MS 4            /* per worker: ICMP too-big messages to VMs */
 #define DP_LEARN_RING 4096
 #define DP_CTL_RING 1024
 #define DP_FDBC_BITS 12             /* per-worker FDB cache: 4096 entries, 64 KiB */
@@ -87,6 +88,25 @@ struct dp_tables {
 
 /* ---- per worker ---- */
 
+/* A per-worker budget of events per millisecond (cold paths the fast path must bound). */
+struct dp_rate {
+	uint64_t window_ms;
+	uint32_t used;
+};
+
+static inline bool
+dp_rate_allow(struct dp_rate *r, uint64_t now_ms, uint32_t per_ms)
+{
+	if (now_ms != r->window_ms) {
+		r->window_ms = now_ms;
+		r->used = 0;
+	}
+	if (r->used >= per_ms)
+		return false;
+	r->used++;
+	return true;
+}
+
 struct dp_txbuf {
 	uint16_t n;
 	struct rte_mbuf *pkts[VTEP_BURST];
@@ -135,9 +155,8 @@ struct dp_worker {
 	struct vtep_ip rc_ip;
 	uint8_t rc_type;
 	uint16_t rc_port;
-	struct vtep_pmtu_limit pmtu_limit;
-	uint64_t rl_window_ms;              /* remote-learn request rate limit */
-	uint32_t rl_sent;
+	struct dp_rate pmtu_rate;           /* ICMP too-big messages */
+	struct dp_rate learn_remote_rate;   /* requests to learn unknown remote VTEPs */
 	uint16_t n_dirty;
 	uint16_t dirty[VTEP_MAX_PORTS];
 	struct dp_txbuf txb[VTEP_MAX_PORTS];
