@@ -56,7 +56,7 @@ comp() { # words... (the last one is being completed)
 	' _ "$DEPLOY/vtepctl.bash-completion" "$VTEPCTL" "$@"
 }
 S=$IT_DIR/ctl-gateway.sock
-it_eq "completion: every command" 21 "$(comp "" | wc -w)"
+it_eq "completion: every command" 22 "$(comp "" | wc -w)"
 it_eq "completion: commands starting with add-" "add-port add-segment add-tunnel" "$(comp add-)"
 it_eq "completion: port names of the running switch" "rack-a rack-b storage underlay" \
 	"$(comp --socket "$S" del-port "")"
@@ -69,6 +69,11 @@ it_eq "completion: a tunnel already listed is not offered again" "hv13,hv11,dc2-
 it_eq "completion: fdb-add's target after VLAN and MAC" "rack-a rack-b" \
 	"$(comp --socket "$S" fdb-add 300 52:54:00:00:00:01 rack)"
 it_eq "completion: tunnel types" "nvgre stt vxlan" "$(comp add-tunnel t9 "")"
+it_eq "completion: set-vtep's keys" "local_ip6= local_ip=" "$(comp set-vtep mtu=1400 local)"
+it_eq "completion: set-vtep uplink= offers ports" "uplink=rack-a uplink=rack-b" \
+	"$(comp --socket "$S" set-vtep uplink=rack)"
+it_eq "completion: set-vtep with '=' as a word break" "no yes" \
+	"$(comp set-vtep require_known_remote = "")"
 it_eq "completion: add-port's options" "--help --json --mac --mtu --ofport --rx-queues --trunks --uplink --vlan" \
 	"$(comp add-port p x --)"
 it_check "completion: log components and levels" sh -c "echo '$(comp set-log-level "")' | grep -q 'debug' &&
