@@ -399,6 +399,16 @@ mv "$IT_DIR/conf.away" "$IT_DIR/conf"
 it_check "the next change saves everything again" ctl del-segment 400
 it_eq "the file matches the live state" "[100]" "$(saved "[s['vlan'] for s in d['segments']]")"
 
+# replacing the uplink at run time (README): detach, remove, add the new one, attach
+it_check "set-vtep uplink= detaches the uplink" ctl set-vtep uplink=
+it_check "... the VM no longer reaches the kernel VTEP" it_noping vm1 192.168.50.2 2
+it_check "... the old uplink can be removed" ctl del-port up0
+it_check "... a new uplink added on the same interface" ctl add-port up1 net_af_packet9,iface=ul0 --uplink
+it_check "... and attached" ctl set-vtep uplink=up1
+it_check "VXLAN to the kernel VTEP works through the new uplink" it_ping vm1 192.168.50.2 4
+it_eq "the file has the new uplink" "up1 ['up1']" \
+	"$(saved "d['vtep']['uplink'], [p['name'] for p in d['ports'] if p.get('role') == 'uplink']" | tr -d "(),'" | sed "s/\[/['/;s/\]/']/")"
+
 it_vtepsw_stop a
 
 # ---------------------------------------------------------------- driver xstats
