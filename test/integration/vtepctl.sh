@@ -227,6 +227,14 @@ it_eq "show --json: the defaults are back" "1500 4789 None 4096 False []" \
 it_eq "the config file has no vtep key but local_ip and uplink" "['local_ip', 'uplink']" \
 	"$(saved "sorted(d['vtep'])")"
 it_check "VXLAN to the kernel VTEP works again on port 4789" it_ping vm1 192.168.50.2 3
+it_check "set-vtep local_ip6 adds an IPv6 VTEP address" ctl set-vtep local_ip6=fd00:99::1/64
+it_check "... an IPv6 tunnel can then be added" ctl add-tunnel t6 vxlan fd00:99::2
+it_eq "... and local_ip6 cannot go while it exists" \
+	"vtepctl: set-vtep: tunnel 't6': an IPv6 remote needs vtep.local_ip6" \
+	"$(ctl set-vtep local_ip6= 2>&1 >/dev/null)"
+it_check "... once the tunnel is gone it can" sh -c "'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' del-tunnel t6 >/dev/null &&
+	'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' set-vtep local_ip6= >/dev/null"
+it_eq "no local_ip6 in the file" "False" "$(saved "'local_ip6' in d['vtep']")"
 
 # deletions, each saved
 it_check "fdb-del static entry" ctl fdb-del 300 02:00:00:00:03:01

@@ -174,6 +174,16 @@ JSON
 			"$IT_DIR/vtepsw-$tag.log"
 		it_check "[$tag] after that the VM still reaches the kernel side" \
 			it_ping "vm-$tag" 192.168.50.2 3
+		# a learned remote (not in the file, so not checked by the loader) whose address
+		# becomes the VTEP's own goes with the change; set back, it is learned again
+		it_check "[$tag] set-vtep local_ip=$r/24: the learned remote's address" \
+			it_ctl "$tag" set-vtep local_ip=$r/24
+		it_check "[$tag] ... removes the learned tunnel with the change" grep -q \
+			"learned tunnel vxlan@$r removed (the VTEP address changed)" "$IT_DIR/vtepsw-$tag.log"
+		it_eq "[$tag] ... dump-tunnels no longer lists it" 0 \
+			"$(it_ctl "$tag" --json dump-tunnels | $PY -c "import json,sys; print(sum(t['name'] == 'vxlan@$r' for t in json.load(sys.stdin)['tunnels']))")"
+		it_check "[$tag] set-vtep local_ip=$l/24 again" it_ctl "$tag" set-vtep local_ip=$l/24
+		it_check "[$tag] the VM reaches the kernel side again" it_ping "vm-$tag" 192.168.50.2 4
 	fi
 	it_vtepsw_stop "$tag"
 	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
