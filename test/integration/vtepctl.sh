@@ -69,6 +69,19 @@ it_eq "show --json: segment" "[{'vlan': 100, 'vni': 5000, 'flood': ['kern'], 'mc
 it_eq "show --json: vm3 is an access port of VLAN 200 with link up" "access 200 up" \
 	"$(jget "' '.join(str(p[k]) for p in d['ports'] if p['name'] == 'vm3' for k in ('mode', 'vlan', 'link'))" \
 		<"$IT_DIR/show.json")"
+it_eq "the management socket has mode 0660" 660 "$(stat -c %a "$IT_DIR/ctl-a.sock")"
+cpids=()
+for i in 1 2 3 4 5 6 7 8; do
+	ctl --json show >"$IT_DIR/conc.$i" 2>&1 &
+	cpids+=("$!")
+done
+wait "${cpids[@]}"
+it_eq "8 clients at once all get the full answer" "8" \
+	"$(cat "$IT_DIR"/conc.* | $PY -c "import json,sys; t=sys.stdin.read(); dec=json.JSONDecoder(); n=i=0
+while i < len(t):
+    d, i = dec.raw_decode(t, i); n += [p['name'] for p in d['ports']] == ['up0', 'vm1', 'vm2', 'vm3']
+    while i < len(t) and t[i].isspace(): i += 1
+print(n)")"
 it_eq "list-ports" "up0 vm1 vm2 vm3" "$(ctl list-ports | tr '\n' ' ' | sed 's/ $//')"
 it_eq "list-tunnels" "kern" "$(ctl list-tunnels)"
 it_eq "list-segments --json" "[100]" "$(ctl --json list-segments | jget "d")"
@@ -227,7 +240,11 @@ it_eq "show --json: the defaults are back" "1500 4789 None 4096 False []" \
 it_eq "the config file has no vtep key but local_ip and uplink" "['local_ip', 'uplink']" \
 	"$(saved "sorted(d['vtep'])")"
 it_check "VXLAN to the kernel VTEP works again on port 4789" it_ping vm1 192.168.50.2 3
+it_capture_start kp ul1 "$IT_DIR/na.pcap"
 it_check "set-vtep local_ip6 adds an IPv6 VTEP address" ctl set-vtep local_ip6=fd00:99::1/64
+it_capture_stop "$IT_DIR/na.pcap"
+it_eq "... announced with an unsolicited neighbour advertisement to all nodes (tshark)" 1 \
+	"$(it_tcount "$IT_DIR/na.pcap" "icmpv6.type == 136 && icmpv6.nd.na.target_address == fd00:99::1 && ipv6.dst == ff02::1 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.flag.o == 1 && icmpv6.opt.linkaddr == $(it_mac sw ul0)")"
 it_check "... an IPv6 tunnel can then be added" ctl add-tunnel t6 vxlan fd00:99::2
 it_eq "... and local_ip6 cannot go while it exists" \
 	"vtepctl: set-vtep: tunnel 't6': an IPv6 remote needs vtep.local_ip6" \
