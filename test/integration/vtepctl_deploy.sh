@@ -81,6 +81,23 @@ it_check "completion: log components and levels" sh -c "echo '$(comp set-log-lev
 it_vtepsw_stop hypervisor
 it_vtepsw_stop gateway
 
+# the default management socket, in a private mount namespace with its own /run: vtepsw
+# creates /run/vtepsw and the socket with mode 0660, and vtepctl finds it with no --socket
+echo '{"ports": [{"name": "p0", "devargs": "net_ring60"}]}' >"$IT_DIR/min.json"
+out=$(env -u VTEPCTL_SOCKET unshare -m --propagation private sh -c '
+	mount -t tmpfs tmpfs /run || exit 10
+	"$1" -l 0 --no-huge -m 128 --no-pci --file-prefix "$2" --log-level lib.eal:warning \
+		-- --config "$3" >"$4" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do [ -S /run/vtepsw/vtepsw.sock ] && break; sleep 0.1; done
+	echo "$(stat -c %a /run/vtepsw) $(stat -c %a /run/vtepsw/vtepsw.sock) $("$5" list-ports)"
+	kill -INT $pid
+	wait $pid
+	echo "exit $?"
+' _ "$VTEPSW" "${IT_ID}-def" "$IT_DIR/min.json" "$IT_DIR/vtepsw-def.log" "$VTEPCTL" 2>&1)
+it_eq "default socket: /run/vtepsw (0755) holds vtepsw.sock (0660), vtepctl finds it" \
+	"755 660 p0 exit 0" "$(echo $out)"
+
 # the systemd unit, with ExecStart pointing at this build
 if command -v systemd-analyze >/dev/null; then
 	sed "s|/usr/local/bin/vtepsw|$VTEPSW|" "$DEPLOY/vtepsw.service" >"$IT_DIR/vtepsw.service"
