@@ -658,8 +658,9 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 	}
 	/*
 	 * Learned remotes (never in the config, so the loader did not check them) that the new
-	 * addresses cannot serve: no local address of their family any more, or the remote is
-	 * now the VTEP itself. They go in the same commit; their MACs are forgotten after it.
+	 * settings rule out: no local address of their family any more, the remote is now the
+	 * VTEP itself, or only configured tunnels may decapsulate now. They go in the same
+	 * commit; their MACs are forgotten after it.
 	 */
 	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
 		struct dp_mport *mp = &dp->ports[i];
@@ -669,7 +670,8 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 			continue;
 		local = mp->tcfg.remote_ip.family == AF_INET ? &dp->vtep.local_ip :
 			&dp->vtep.local_ip6;
-		if (local->family == 0 || vtep_ip_equal(local, &mp->tcfg.remote_ip)) {
+		if (local->family == 0 || vtep_ip_equal(local, &mp->tcfg.remote_ip) ||
+		    dp->vtep.require_known_remote) {
 			mp->in_use = false;
 			gone[i] = true;
 		}
@@ -689,8 +691,9 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 		if (!gone[i])
 			continue;
 		vtep_fdb_flush(dp->fdb, -1, (int)i, true);
-		VTEP_LOG(TUNNEL, INFO, "learned tunnel %s removed (the VTEP address changed)",
-			 dp->ports[i].tcfg.name);
+		VTEP_LOG(TUNNEL, INFO, "learned tunnel %s removed (%s)", dp->ports[i].tcfg.name,
+			 dp->vtep.require_known_remote ? "require_known_remote is set" :
+			 "the VTEP address changed");
 	}
 	if (old.stt_reasm_mem_kb != dp->vtep.stt_reasm_mem_kb ||
 	    old.stt_reasm_timeout_ms != dp->vtep.stt_reasm_timeout_ms)

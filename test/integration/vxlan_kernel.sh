@@ -184,6 +184,16 @@ JSON
 			"$(it_ctl "$tag" --json dump-tunnels | $PY -c "import json,sys; print(sum(t['name'] == 'vxlan@$r' for t in json.load(sys.stdin)['tunnels']))")"
 		it_check "[$tag] set-vtep local_ip=$l/24 again" it_ctl "$tag" set-vtep local_ip=$l/24
 		it_check "[$tag] the VM reaches the kernel side again" it_ping "vm-$tag" 192.168.50.2 4
+		it_check "[$tag] set-vtep require_known_remote=yes" \
+			it_ctl "$tag" set-vtep require_known_remote=yes
+		it_check "[$tag] ... removes the learned tunnel too" grep -q \
+			"learned tunnel vxlan@$r removed (require_known_remote is set)" \
+			"$IT_DIR/vtepsw-$tag.log"
+		it_check "[$tag] ... and nothing from the kernel VTEP is decapsulated any more" \
+			it_noping "kp-$tag" 192.168.50.1 2
+		it_check "[$tag] set back to no, the kernel side reaches the VM again" sh -c \
+			"'$VTEPCTL' -s '$IT_DIR/ctl-$tag.sock' set-vtep require_known_remote=no >/dev/null &&
+			 ip netns exec '${IT_ID}-kp-$tag' ping -q -c 4 -i 0.2 -W 1 192.168.50.1 >/dev/null"
 	fi
 	it_vtepsw_stop "$tag"
 	it_eq "[$tag] VM port drops" 0 "$(it_counter "$tag" vm drops)"
