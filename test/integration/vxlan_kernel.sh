@@ -97,7 +97,7 @@ live_vtep_checks() {
 # run_case TAG PORT FAMILY MODE(unicast|mcast)
 run_case() {
 	local tag=$1 port=$2 fam=$3 mode=$4
-	local hv kp vm l r plen vtep tunnels flood seg_extra bridge_extra kdev
+	local hv kp vm l r plen vtep tunnels flood seg_extra bridge_extra kdev grp ipf=ip
 	hv=$(it_netns "hv-$tag")
 	kp=$(it_netns "kp-$tag" v6)
 	vm=$(it_netns "vm-$tag" v6)
@@ -109,15 +109,17 @@ run_case() {
 		vtep="\"local_ip\": \"$l/$plen\""
 		ip -n "$kp" addr add "$r/$plen" dev ul1
 	else
-		l=fd00:99::1 r=fd00:99::2 plen=64
+		l=fd00:99::1 r=fd00:99::2 plen=64 ipf=ipv6
 		vtep="\"local_ip6\": \"$l/$plen\""
 		ip -n "$kp" addr add "$r/$plen" dev ul1 nodad
 	fi
 	if [ "$mode" = mcast ]; then
-		kdev="group 239.1.1.1 dev ul1"
+		grp=239.1.1.1
+		[ "$fam" = 6 ] && grp=ff0e::5000
+		kdev="group $grp dev ul1"
 		tunnels=""
 		flood="[]"
-		seg_extra=", \"mcast_group\": \"239.1.1.1\""
+		seg_extra=", \"mcast_group\": \"$grp\""
 		bridge_extra='"bridge": {"mac_aging_s": 10},'
 	else
 		kdev="remote $l dev ul1"
@@ -152,18 +154,23 @@ JSON
 	it_eq "[$tag] outer UDP checksums that are bad" 0 \
 		"$(it_tcount "$IT_DIR/$tag.pcap" "udp.checksum.status == \"Bad\"" -o udp.check_checksum:TRUE $dec)"
 	if [ "$mode" = mcast ]; then
-		it_check "[$tag] flooded frames went to the group 239.1.1.1" test \
-			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == 239.1.1.1 && vxlan.vni == 5000 && ip.src == $l" $dec)" -ge 1
-		it_check "[$tag] vtepsw joined the group with IGMP" test \
-			"$(it_tcount "$IT_DIR/$tag.pcap" "igmp.type == 0x16 && igmp.maddr == 239.1.1.1")" -ge 1
+		it_check "[$tag] flooded frames went to the group $grp" test \
+			"$(it_tcount "$IT_DIR/$tag.pcap" "$ipf.dst == $grp && vxlan.vni == 5000 && $ipf.src == $l" $dec)" -ge 1
+		if [ "$fam" = 4 ]; then
+			it_check "[$tag] vtepsw joined the group with IGMP" test \
+				"$(it_tcount "$IT_DIR/$tag.pcap" "igmp.type == 0x16 && igmp.maddr == $grp")" -ge 1
+		else
+			it_check "[$tag] vtepsw joined the group with an MLDv1 report (link-local source, hop limit 1, router alert, good checksum)" test \
+				"$(it_tcount "$IT_DIR/$tag.pcap" "icmpv6.type == 131 && icmpv6.mld.multicast_address == $grp && ipv6.dst == $grp && ipv6.src == fe80::/64 && ipv6.hlim == 1 && ipv6.opt.type == 5 && icmpv6.checksum.status == \"Good\"")" -ge 1
+		fi
 		it_check "[$tag] unicast to the learned MAC goes straight to the kernel VTEP" test \
-			"$(it_tcount "$IT_DIR/$tag.pcap" "ip.dst == $r && ip.src == $l && vxlan.vni == 5000 && icmp.type == 0" $dec)" -ge 3
+			"$(it_tcount "$IT_DIR/$tag.pcap" "$ipf.dst == $r && $ipf.src == $l && vxlan.vni == 5000 && icmp.type == 0" $dec)" -ge 3
 	else
 		it_check "[$tag] replies from vtepsw are unicast to the kernel VTEP" test \
 			"$(it_tcount "$IT_DIR/$tag.pcap" "vxlan && ip$( [ "$fam" = 6 ] && echo v6).dst == $r && ip$( [ "$fam" = 6 ] && echo v6).src == $l" $dec)" -ge 4
 	fi
 	[ "$tag" = v4 ] && live_vtep_checks "$tag"
-	if [ "$mode" = mcast ]; then
+	if [ "$tag" = mc ]; then
 		# the MACs behind the learned tunnel age out after 10 s, then the tunnel goes
 		for _ in $(seq 30); do
 			grep -q "learned tunnel vxlan@$r removed" "$IT_DIR/vtepsw-$tag.log" && break
@@ -222,4 +229,5 @@ run_case v4 4789 4 unicast
 run_case p8472 8472 4 unicast
 run_case v6 4789 6 unicast
 run_case mc 4789 4 mcast
+run_case mc6 4789 6 mcast
 it_finish
