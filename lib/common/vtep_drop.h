@@ -43,7 +43,8 @@
 	X(CONTROL_QUEUE_FULL, "control_queue_full", "queue to the control thread full") \
 	X(SPLIT_HORIZON,     "split_horizon",     "tunnel-to-tunnel forwarding is never done") \
 	X(NO_RESOURCES,      "no_resources",      "feature not available (e.g. no STT reassembly)") \
-	X(TSO_UNSUPPORTED,   "tso_unsupported",   "TSO frame that cannot be segmented (not TCP/IP)")
+	X(TSO_UNSUPPORTED,   "tso_unsupported",   "TSO frame that cannot be segmented (not TCP/IP)") \
+	X(LINK_DOWN,         "link_down",         "egress port's link is down (e.g. its VM is not connected)")
 
 enum vtep_drop_reason {
 #define VTEP_DROP_ENUM(id, name, desc) VTEP_DROP_##id,

@@ -56,6 +56,7 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 		return -ENOMEM;
 	w->id = id;
 	w->pool = dp->p.pool;
+	w->link_down = dp->link_down;
 	w->encap.pool = dp->p.pool;
 	w->encap.stt_frame_id = id << 24;
 	snprintf(name, sizeof(name), "vl%u_%p", id, (void *)dp);
@@ -1349,6 +1350,15 @@ vtep_dp_control(struct vtep_dp *dp, uint64_t now_ms)
 		learned_remote_age(dp, (uint32_t)(now_ms / 1000));
 	}
 	vtep_fdb_reclaim(dp->fdb);
+	if (now_ms - dp->last_link_ms >= DP_LINK_POLL_MS) {
+		dp->last_link_ms = now_ms;
+		for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+			const struct dp_mport *mp = &dp->ports[i];
+			uint8_t down = mp->in_use && mp->eth != NULL && !vtep_port_link(mp->eth, NULL);
+
+			__atomic_store_n(&dp->link_down[i], down, __ATOMIC_RELAXED);
+		}
+	}
 	dp_underlay_timers(dp, now_ms);
 	if (dp->tables_dirty)
 		dp_commit(dp, NULL, 0);

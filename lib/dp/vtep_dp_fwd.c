@@ -111,7 +111,7 @@ acc_tnl_rx(struct dp_worker *w, struct dp_acc *a, uint16_t port, uint16_t vlan, 
 	a->bytes += len;
 }
 
-/* Send what is buffered for port @out; unsent packets are dropped as tx_full. */
+/* Send what is buffered for port @out; unsent packets are dropped as tx_full, or link_down. */
 static void
 tx_flush(const struct dp_tables *t, struct dp_worker *w, uint16_t out)
 {
@@ -126,9 +126,14 @@ tx_flush(const struct dp_tables *t, struct dp_worker *w, uint16_t out)
 		bytes += b->pkts[i]->pkt_len;
 	if (tp->kind == VTEP_DP_PORT_ETH)
 		sent = vtep_port_tx(tp->eth, w->id, b->pkts, b->n);
-	for (uint16_t i = sent; i < b->n; i++) {
-		bytes -= b->pkts[i]->pkt_len;
-		drop_pkt(w, out, b->pkts[i], VTEP_DROP_TX_FULL);
+	if (unlikely(sent < b->n)) {
+		unsigned int why = __atomic_load_n(&w->link_down[out], __ATOMIC_RELAXED) ?
+			VTEP_DROP_LINK_DOWN : VTEP_DROP_TX_FULL;
+
+		for (uint16_t i = sent; i < b->n; i++) {
+			bytes -= b->pkts[i]->pkt_len;
+			drop_pkt(w, out, b->pkts[i], why);
+		}
 	}
 	w->st[out].tx_packets += sent;
 	w->st[out].tx_bytes += bytes;

@@ -20,6 +20,7 @@
 #define DP_MAX_LEARNED_REMOTES 128  /* tunnel ports created by flood-and-learn */
 #define DP_REMOTE_LEARN_PER_MS 8    /* per worker: requests for unknown remotes */
 #define DP_PMTU_PER_MS 4            /* per worker: ICMP too-big messages to VMs */
+#define DP_LINK_POLL_MS 250         /* the control thread reads the ports' link state */
 #define DP_LEARN_RING 4096
 #define DP_CTL_RING 1024
 #define DP_FDBC_BITS 12             /* per-worker FDB cache: 4096 entries, 64 KiB */
@@ -157,6 +158,7 @@ struct dp_worker {
 	uint16_t rc_port;
 	struct dp_rate pmtu_rate;           /* ICMP too-big messages */
 	struct dp_rate learn_remote_rate;   /* requests to learn unknown remote VTEPs */
+	const uint8_t *link_down;           /* vtep_dp.link_down: why a tx came back short */
 	uint16_t n_dirty;
 	uint16_t dirty[VTEP_MAX_PORTS];
 	struct dp_txbuf txb[VTEP_MAX_PORTS];
@@ -221,7 +223,10 @@ struct vtep_dp {
 	/* underlay */
 	struct dp_neigh neigh[DP_MAX_NEIGH];
 	struct dp_underlay_stats ul;
-	uint64_t last_age_ms, last_neigh_ms;
+	uint64_t last_age_ms, last_neigh_ms, last_link_ms;
+	/* per port slot, 1 while its link is down; written by the control thread every
+	 * DP_LINK_POLL_MS, read by workers only to name the reason of a short tx */
+	uint8_t link_down[VTEP_MAX_PORTS];
 	bool tables_dirty;                  /* rebuild requested by the underlay */
 };
 

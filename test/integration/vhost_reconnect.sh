@@ -72,6 +72,10 @@ for round in 1 2 3; do
 	vm_kill vmc
 	it_check "round $round: kill -9 of vmc takes its port down" disconnected vmc
 	it_check "round $round: vmc unreachable while down" it_noping h1v 192.168.100.3 1
+	if [ "$round" = 1 ]; then
+		it_eq "frames for the absent VM count as link_down, not tx_full" "link_down>0 tx_full=0" \
+			"$(it_ctl h1 --json dump-ports vmc | $PY -c "import json,sys; r=json.load(sys.stdin)['ports'][0]['drop_reasons']; print('link_down>0' if r.get('link_down', 0) > 0 else r, 'tx_full=%d' % r.get('tx_full', 0))")"
+	fi
 	it_check "round $round: vms undisturbed while vmc is down" it_ping h1v 192.168.100.4 2
 	rm -f "$IT_DIR/vmc.sock"  # what QEMU does with a stale server socket
 	vmc_start
