@@ -7,6 +7,8 @@
                                remote VTEP with the segment's VNI; decap: inner frame with
                                the VLAN tag pushed; bridge: tag popped); tshark dissects
                                the protocol stack and header fields of every output frame.
+                               On the uplink, the VTEP's gratuitous ARP at start is checked
+                               and set aside.
   gen TEMPLATE OUT REF         the generator's frames equal the reference frames written by
                                tools/bench_workloads.py, except the timestamp and the
                                tunnel entropy fields (source port, FlowID, STT id/checksum).
@@ -17,9 +19,9 @@ import subprocess
 import sys
 
 from scapy.layers.inet import IP, TCP, UDP
-from scapy.layers.l2 import GRE, Dot1Q, Ether
+from scapy.layers.l2 import ARP, GRE, Dot1Q, Ether
 from scapy.layers.vxlan import VXLAN
-from scapy.utils import rdpcap
+from scapy.utils import rdpcap, wrpcap
 
 VNI, VLAN = 5000, 100
 LOCAL_VTEP_IP, REMOTE_VTEP_IP = "10.0.0.1", "10.0.0.2"
@@ -90,7 +92,28 @@ def outer_ok(p, k):
         bad("frame %d: outer IPs wrong: %s" % (k, p.summary()))
 
 
+def split_announcements(outs, out_path):
+    """vtepsw announces its address on the uplink at start (gratuitous ARP): check those
+    frames and return the others, also written to OUT.fwd.pcap for tshark."""
+    fwd = []
+    for k, p in enumerate(outs):
+        if ARP in p:
+            a = p[ARP]
+            if (p[Ether].src != UPLINK_MAC or p[Ether].dst != "ff:ff:ff:ff:ff:ff" or a.op != 1
+                    or a.psrc != LOCAL_VTEP_IP or a.pdst != LOCAL_VTEP_IP
+                    or a.hwsrc != UPLINK_MAC):
+                bad("frame %d: ARP that is not the VTEP's gratuitous ARP: %s" % (k, p.summary()))
+            continue
+        fwd.append(p)
+    if len(outs) - len(fwd) > 1:
+        bad("%d gratuitous ARPs at start, one expected" % (len(outs) - len(fwd)))
+    path = out_path + ".fwd.pcap"
+    wrpcap(path, fwd)
+    return fwd, path
+
+
 def check_encap(tunnel, ins, outs, out_path):
+    outs, out_path = split_announcements(outs, out_path)
     exp = [untag(bytes(p)) for p in ins]
     if tunnel == "stt":
         for k, p in enumerate(outs):
