@@ -564,9 +564,12 @@ mk_reasm(uint32_t cap, uint32_t max_frames)
 static void
 check_frame(struct rte_mbuf *m, const struct vtep_tnl_rx *rx, const uint8_t *inner)
 {
+	const char *why = NULL;
 	uint8_t *b;
 
 	ck_assert_ptr_nonnull(m);
+	/* nb_segs and pkt_len must agree with the chain the reassembly linked */
+	ck_assert_msg(rte_mbuf_check(m, 1, &why) == 0, "bad chain: %s", why);
 	ck_assert_uint_eq(rx->vni, 5000);
 	ck_assert_uint_eq(rx->inner_off, 18);
 	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 9018);
