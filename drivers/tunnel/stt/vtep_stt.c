@@ -9,6 +9,7 @@
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
+#include "vtep_cksum.h"
 #include "vtep_stt.h"
 #include "vtep_tunnel_provider.h"
 
@@ -121,16 +122,18 @@ stt_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 /*
  * Patch one packet whose outer headers start at @p pkt (a copy of the template) and
  * which carries @p seg_len bytes of the STT frame from offset @p seg_off: IP length and
- * checksum, TCP ports/seq/ack, then the TCP checksum over the whole packet @p m.
+ * checksum, TCP ports/seq/ack, then the TCP checksum: the pseudo-header, the @p l4_hdr
+ * bytes from the TCP header on at @p pkt (TCP header, and the STT header in the first
+ * segment), and @p psum, the unfolded sum of the rest (starting at an even offset).
  */
 static void
 stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
-	  const struct stt_pkt *sp, uint32_t seg_off, uint32_t seg_len)
+	  const struct stt_pkt *sp, uint32_t seg_off, uint32_t seg_len, uint32_t l4_hdr,
+	  uint64_t psum)
 {
 	struct vtep_stt_tcp *th = (struct vtep_stt_tcp *)(pkt + t->l4_off);
 	uint32_t l4_len = VTEP_STT_TCP_LEN + seg_len;
-	uint16_t raw = 0;
-	uint32_t sum;
+	uint64_t sum;
 
 	th->src_port = sp->sport;
 	th->seq = rte_cpu_to_be_32(sp->frame_len << 16 | seg_off);
@@ -155,18 +158,42 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 		sum = rte_ipv4_phdr_cksum(ip, 0);
 	}
-	/* The lengths were just written, so the range is always inside the packet. */
-	rte_raw_cksum_mbuf(m, t->l4_off, l4_len, &raw);
-	sum += raw;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	th->cksum = (uint16_t)~sum;
+	sum = vtep_cksum_add(th, l4_hdr, sum + psum);
+	th->cksum = (uint16_t)~vtep_cksum_fold(sum);
 	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
 	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L4_TCP |
 		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4);
 	m->l2_len = t->l3_off;
 	m->l3_len = t->l4_off - t->l3_off;
 	m->l4_len = VTEP_STT_TCP_LEN;
+}
+
+/*
+ * Unfolded checksum of @p len bytes of chain @p m from offset @p off, as if they started
+ * at an even offset (one pass, pieces at odd positions shifted).
+ */
+static uint64_t
+stt_sum_chain(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint64_t sum = 0;
+	uint32_t pos = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t n = RTE_MIN(len, (uint32_t)(m->data_len - off));
+		uint64_t part = vtep_cksum_add(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+					       n, 0);
+
+		sum += (pos & 1) ? vtep_cksum_shift(part) : part;
+		pos += n;
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+	return sum;
 }
 
 /* Copy @p len bytes of the mbuf chain at cursor (*seg, *off) to @p dst and advance it. */
@@ -205,6 +232,7 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	      unsigned int *reason)
 {
 	uint16_t hlen = t->tnl_off + VTEP_STT_HDR_LEN;
+	uint64_t psum = stt_sum_chain(m, 0, rte_pktmbuf_pkt_len(m));
 	struct rte_mbuf *head;
 	uint8_t *pkt;
 
@@ -227,7 +255,8 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	head->hash = m->hash;
 	rte_memcpy(pkt, t->hdr, hlen);
 	stt_patch_hdr(pkt + t->tnl_off, sp);
-	stt_patch(t, head, pkt, sp, 0, sp->frame_len);
+	stt_patch(t, head, pkt, sp, 0, sp->frame_len, VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN,
+		  psum);
 	out[0] = head;
 	return 1;
 nombuf:
@@ -255,17 +284,17 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 		uint8_t *pkt = (uint8_t *)rte_pktmbuf_append(out[i], t->tnl_off + len);
 		uint8_t *dst = pkt + t->tnl_off;
 
+		uint32_t h = i == 0 ? VTEP_STT_HDR_LEN : 0;
+
 		/* seg_max was bounded by the pool's data room, so append cannot fail. */
 		rte_memcpy(pkt, t->hdr, t->tnl_off);
 		if (i == 0) {
 			rte_memcpy(dst, t->hdr + t->tnl_off, VTEP_STT_HDR_LEN);
 			stt_patch_hdr(dst, sp);
-			stt_copy_advance(&cur, &cur_off, dst + VTEP_STT_HDR_LEN,
-					 len - VTEP_STT_HDR_LEN);
-		} else {
-			stt_copy_advance(&cur, &cur_off, dst, len);
 		}
-		stt_patch(t, out[i], pkt, sp, off, len);
+		stt_copy_advance(&cur, &cur_off, dst + h, len - h);
+		stt_patch(t, out[i], pkt, sp, off, len, VTEP_STT_TCP_LEN + h,
+			  vtep_cksum_add(dst + h, len - h, 0));
 	}
 	rte_pktmbuf_free(m);
 	return (int)n;
