@@ -271,6 +271,8 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		tx_enqueue(t, w, tp->uplink, m);
 		return;
 	}
+	w->encap.stt_chain = __atomic_load_n(&t->ports[tp->uplink].eth->offloads,
+					     __ATOMIC_RELAXED) & VTEP_PORT_OFL_MULTI_SEGS;
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;

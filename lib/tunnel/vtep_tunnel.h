@@ -101,7 +101,12 @@ struct vtep_tnl_template {
 /** Per-worker state used while encapsulating (STT frame ids, pool for segments). */
 struct vtep_tnl_encap_ctx {
 	struct rte_mempool *pool;   /* for STT segments */
+	/* small buffers for the heads and slices of zero-copy STT segments (NULL: pool):
+	 * 90 per 64 KiB frame, so compact ones stay in cache where pool's may be 64 KiB */
+	struct rte_mempool *hdr_pool;
 	uint32_t stt_frame_id;      /* next ACK value; seed it per worker */
+	bool stt_chain;             /* the uplink sends mbuf chains: STT segments reference
+				     * the frame's buffers (zero copy); else each is copied */
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

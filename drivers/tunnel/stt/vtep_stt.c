@@ -22,6 +22,8 @@
 #define STT_ETHERTYPE_QINQ 0x88a8
 /* Inner bytes looked at for the STT flags: Eth + two tags + IPv6 header. */
 #define STT_INNER_PEEK 64
+/* Most segments the zero-copy path builds at once (the datapath passes 64 slots). */
+#define STT_ZC_MAX 64
 
 /* Per-packet values written into every segment of one STT frame. */
 struct stt_pkt {
@@ -300,6 +302,87 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	return (int)n;
 }
 
+/*
+ * Zero-copy segments: each is a header mbuf (outer headers, TCP header, and the STT header
+ * in the first) chained to indirect mbufs attached to the slices of @p m's buffers it
+ * carries, so the payload is only read, once, for the checksum. The reference to @p m is
+ * released at the end; its buffers live until the last segment that points into them has
+ * been sent. Needs an uplink that transmits chains; n <= STT_ZC_MAX.
+ */
+static int
+stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+		  struct rte_mempool *pool, const struct stt_pkt *sp, uint32_t seg_max,
+		  unsigned int n, struct rte_mbuf **out, unsigned int *reason)
+{
+	struct rte_mbuf *ind[STT_ZC_MAX];
+	struct rte_mbuf *cur = m;
+	uint32_t cur_off = 0;
+	unsigned int i, k = 0;
+
+	if (rte_pktmbuf_alloc_bulk(pool, out, n) != 0)
+		goto nombuf;
+	if (rte_pktmbuf_alloc_bulk(pool, ind, n) != 0) {
+		rte_pktmbuf_free_bulk(out, n);
+		goto nombuf;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t off = i * seg_max;
+		uint32_t len = RTE_MIN(seg_max, sp->frame_len - off);
+		uint32_t h = i == 0 ? VTEP_STT_HDR_LEN : 0;
+		uint32_t rem = len - h, pos = 0;
+		struct rte_mbuf *hdr = out[i], *last = hdr;
+		uint8_t *pkt = (uint8_t *)rte_pktmbuf_append(hdr, t->tnl_off + h);
+		uint64_t psum = 0;
+
+		/* the data room holds the headers: stt_encap() checked it */
+		rte_memcpy(pkt, t->hdr, t->tnl_off + h);
+		if (i == 0)
+			stt_patch_hdr(pkt + t->tnl_off, sp);
+		while (rem > 0) {
+			struct rte_mbuf *mi;
+			uint64_t part;
+			uint32_t nb;
+
+			while (cur_off >= cur->data_len) {
+				cur_off -= cur->data_len;
+				cur = cur->next;
+			}
+			nb = RTE_MIN(rem, (uint32_t)(cur->data_len - cur_off));
+			/* a chained input can need more slices than segments */
+			mi = k < n ? ind[k++] : rte_pktmbuf_alloc(pool);
+			if (mi == NULL)
+				goto undo;
+			rte_pktmbuf_attach(mi, cur);
+			mi->data_off = (uint16_t)(cur->data_off + cur_off);
+			mi->data_len = (uint16_t)nb;
+			mi->pkt_len = nb;
+			part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb, 0);
+			psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			last->next = mi;
+			last = mi;
+			hdr->nb_segs++;
+			hdr->pkt_len += nb;
+			pos += nb;
+			rem -= nb;
+			cur_off += nb;
+		}
+		stt_patch(t, hdr, pkt, sp, off, len, VTEP_STT_TCP_LEN + h, psum);
+	}
+	if (k < n)
+		rte_pktmbuf_free_bulk(ind + k, n - k);
+	rte_pktmbuf_free(m);
+	return (int)n;
+undo:
+	/* every out[] is a valid chain: freeing detaches the slices built so far */
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(out[i]);
+	if (k < n)
+		rte_pktmbuf_free_bulk(ind + k, n - k);
+nombuf:
+	*reason = VTEP_DROP_NO_MBUF;
+	return -1;
+}
+
 /* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
 static int
 stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
@@ -350,7 +433,19 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 			*reason = VTEP_DROP_MTU_EXCEEDED;
 			return -1;
 		}
-		ret = stt_encap_segs(t, m, ctx, &sp, seg_max, n, out, reason);
+		struct rte_mempool *hp = ctx->hdr_pool != NULL ? ctx->hdr_pool : ctx->pool;
+		bool zc = ctx->stt_chain && n <= STT_ZC_MAX &&
+			rte_pktmbuf_data_room_size(hp) >=
+			RTE_PKTMBUF_HEADROOM + t->tnl_off + VTEP_STT_HDR_LEN;
+
+		ret = -1;
+		/* the small pool may run dry under a burst of big frames: then the big one */
+		if (zc)
+			ret = stt_encap_segs_zc(t, m, hp, &sp, seg_max, n, out, reason);
+		if (zc && ret < 0 && hp != ctx->pool)
+			ret = stt_encap_segs_zc(t, m, ctx->pool, &sp, seg_max, n, out, reason);
+		if (!zc)
+			ret = stt_encap_segs(t, m, ctx, &sp, seg_max, n, out, reason);
 	}
 	if (ret > 0)
 		ctx->stt_frame_id++;
