@@ -141,6 +141,9 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 	th->seq = rte_cpu_to_be_32(sp->frame_len << 16 | seg_off);
 	th->ack = sp->ack;
 	th->cksum = 0;
+	/* The template's sums: the IPv4 header and the pseudo-header without their lengths
+	 * (see vtep_tunnel.c); each length is one more 16-bit word in memory order. */
+	sum = t->l4_csum_base + rte_cpu_to_be_16((uint16_t)l4_len);
 	if (t->ipv6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(pkt + t->l3_off);
 
@@ -151,14 +154,13 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 		ip6->vtc_flow = tip6->vtc_flow |
 			rte_cpu_to_be_32(sp->hash & RTE_IPV6_HDR_FL_MASK);
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
-		sum = rte_ipv6_phdr_cksum(ip6, 0);
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(pkt + t->l3_off);
+		uint16_t tot = (uint16_t)(t->l4_off - t->l3_off + l4_len);
 
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(t->l4_off - t->l3_off + l4_len));
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		sum = rte_ipv4_phdr_cksum(ip, 0);
+		ip->total_length = rte_cpu_to_be_16(tot);
+		ip->hdr_checksum = (uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
+							      rte_cpu_to_be_16(tot));
 	}
 	sum = vtep_cksum_add(th, l4_hdr, sum + psum);
 	th->cksum = (uint16_t)~vtep_cksum_fold(sum);
