@@ -282,4 +282,24 @@ struct vtep_stt_reasm_stats {
 };
 void vtep_stt_reasm_stats(const struct vtep_stt_reasm *r, struct vtep_stt_reasm_stats *s);
 
+/**
+ * Segments the context dropped while they were held, with their frame (overlap, cap or
+ * eviction, expiry), counted per segment so that the uplink's rx == delivered + drops
+ * holds for STT. The segment passed to vtep_stt_reasm_input() is reported through its
+ * *reason instead, and vtep_stt_reasm_nsegs() tells how many segments that was.
+ */
+struct vtep_stt_reasm_drops {
+	uint32_t overlap;
+	uint32_t cap_reached;
+	uint32_t expired;
+};
+
+/** Move the held-segment drops counted since the last call to @p d (added to it).
+ *  @return true if there were any. */
+bool vtep_stt_reasm_take_drops(struct vtep_stt_reasm *r, struct vtep_stt_reasm_drops *d);
+
+/** Segments of the frame the last vtep_stt_reasm_input() returned, or dropped with its
+ *  *reason (1 when that was only the segment passed in). */
+uint16_t vtep_stt_reasm_nsegs(const struct vtep_stt_reasm *r);
+
 #endif

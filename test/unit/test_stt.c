@@ -696,6 +696,63 @@ START_TEST(test_reasm_orders)
 }
 END_TEST
 
+/* Drops are counted per segment: a frame dropped while held reports every segment it held
+ * (vtep_stt_reasm_take_drops), the segment passed in reports itself, and a completed or
+ * refused frame tells how many segments it was (vtep_stt_reasm_nsegs). */
+START_TEST(test_reasm_segment_drops)
+{
+	struct vtep_stt_reasm *r = mk_reasm(1 << 20, 16);
+	struct vtep_stt_reasm_drops d;
+	struct frame_segs fs, fs2;
+	struct vtep_tnl_rx rx;
+	struct rte_mbuf *m = NULL, *ov;
+	unsigned int reason;
+	uint8_t *seq;
+	uint16_t off;
+	int i;
+
+	mk_segs(&fs, 2, 300, 1500);
+	mk_segs(&fs2, 3, 301, 1500);
+	memset(&d, 0, sizeof(d));
+	ck_assert(!vtep_stt_reasm_take_drops(r, &d));
+	/* 3 held, then an overlapping segment: 3 held drops + the segment itself */
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(feed(r, fs.seg[i], T0, &reason, &rx));
+	/* segment 3 moved 100 bytes back (IPv4 outer: seq at byte 38) overlaps segment 2 */
+	ov = rte_pktmbuf_copy(fs.seg[3], g_pool, 0, UINT32_MAX);
+	ck_assert_ptr_nonnull(ov);
+	seq = rte_pktmbuf_mtod_offset(ov, uint8_t *, 38);
+	off = (uint16_t)((seq[2] << 8 | seq[3]) - 100);
+	seq[2] = (uint8_t)(off >> 8);
+	seq[3] = (uint8_t)off;
+	m = feed(r, ov, T0, &reason, &rx);
+	rte_pktmbuf_free(ov);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(reason, VTEP_DROP_STT_OVERLAP);
+	ck_assert_uint_eq(vtep_stt_reasm_nsegs(r), 1);
+	ck_assert(vtep_stt_reasm_take_drops(r, &d));
+	ck_assert_uint_eq(d.overlap, 3);
+	ck_assert_uint_eq(d.cap_reached + d.expired, 0);
+	ck_assert(!vtep_stt_reasm_take_drops(r, &d));
+	/* 4 held segments expire: 4 drops */
+	for (i = 0; i < 4; i++)
+		ck_assert_ptr_null(feed(r, fs2.seg[i], T0, &reason, &rx));
+	ck_assert_uint_eq(vtep_stt_reasm_expire(r, T0 + 1000), 1);
+	memset(&d, 0, sizeof(d));
+	ck_assert(vtep_stt_reasm_take_drops(r, &d));
+	ck_assert_uint_eq(d.expired, 4);
+	/* a complete frame was made of fs.n segments */
+	for (i = 0; i < fs.n; i++)
+		m = feed(r, fs.seg[i], T0 + 2000, &reason, &rx);
+	ck_assert_uint_eq(vtep_stt_reasm_nsegs(r), fs.n);
+	check_frame(m, &rx, fs.inner);
+	vtep_stt_reasm_free(r);
+	free_segs(&fs);
+	free_segs(&fs2);
+	check_no_leak();
+}
+END_TEST
+
 START_TEST(test_reasm_duplicates)
 {
 	struct vtep_stt_reasm *r = mk_reasm(1 << 20, 16);
@@ -988,6 +1045,7 @@ stt_suite(void)
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_classify_golden);
 	tcase_add_test(tc, test_reasm_orders);
+	tcase_add_test(tc, test_reasm_segment_drops);
 	tcase_add_test(tc, test_reasm_duplicates);
 	tcase_add_test(tc, test_reasm_timeout);
 	tcase_add_test(tc, test_reasm_bad_segments);

@@ -86,6 +86,9 @@ struct vtep_stt_reasm {
 	uint32_t free_head;
 	uint32_t oldest, newest;
 	struct vtep_stt_reasm_stats st;
+	struct vtep_stt_reasm_drops held_drops; /* not yet taken */
+	bool any_held_drops;
+	uint16_t last_nsegs;        /* vtep_stt_reasm_nsegs() */
 };
 
 static const struct rte_mbuf_dynfield stt_dynfield_desc = {
@@ -177,11 +180,17 @@ stt_frame_release(struct vtep_stt_reasm *r, uint32_t idx)
 	r->free_head = idx;
 }
 
-/* Drop frame @p idx and every segment it holds. */
+/* Drop frame @p idx and every segment it holds; @p count (NULL on free) gets the
+ * number of segments. */
 static void
-stt_frame_drop(struct vtep_stt_reasm *r, uint32_t idx)
+stt_frame_drop(struct vtep_stt_reasm *r, uint32_t idx, uint32_t *count)
 {
 	struct rte_mbuf *segs = r->frames[idx].segs;
+
+	if (count != NULL) {
+		*count += r->frames[idx].nsegs;
+		r->any_held_drops = true;
+	}
 
 	stt_frame_release(r, idx);
 	stt_free_segs(r, segs);
@@ -193,7 +202,7 @@ vtep_stt_reasm_free(struct vtep_stt_reasm *r)
 	if (r == NULL)
 		return;
 	while (r->oldest != STT_NIL)
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, NULL);
 	rte_free(r);
 }
 
@@ -208,7 +217,7 @@ vtep_stt_reasm_expire(struct vtep_stt_reasm *r, uint64_t now_ms)
 
 		if (now_ms < f->first_ms || now_ms - f->first_ms < r->p.timeout_ms)
 			break;
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, &r->held_drops.expired);
 		n++;
 	}
 	r->st.expired += n;
@@ -219,6 +228,25 @@ void
 vtep_stt_reasm_stats(const struct vtep_stt_reasm *r, struct vtep_stt_reasm_stats *s)
 {
 	*s = r->st;
+}
+
+uint16_t
+vtep_stt_reasm_nsegs(const struct vtep_stt_reasm *r)
+{
+	return r->last_nsegs;
+}
+
+bool
+vtep_stt_reasm_take_drops(struct vtep_stt_reasm *r, struct vtep_stt_reasm_drops *d)
+{
+	if (!r->any_held_drops)
+		return false;
+	d->overlap += r->held_drops.overlap;
+	d->cap_reached += r->held_drops.cap_reached;
+	d->expired += r->held_drops.expired;
+	memset(&r->held_drops, 0, sizeof(r->held_drops));
+	r->any_held_drops = false;
+	return true;
 }
 
 /* Find the frame of @p k in bucket @p b, or STT_NIL. */
@@ -242,7 +270,7 @@ stt_frame_new(struct vtep_stt_reasm *r, const struct stt_key *k, uint32_t b,
 	uint32_t idx;
 
 	if (r->free_head == STT_NIL && vtep_stt_reasm_expire(r, now_ms) == 0) {
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, &r->held_drops.expired);
 		r->st.expired++;
 	}
 	idx = r->free_head;
@@ -306,13 +334,14 @@ stt_trim_tail(struct rte_mbuf *m, uint32_t n)
 /* A complete frame whose data starts at the STT header: check it and fill @p rx. */
 static struct rte_mbuf *
 stt_complete(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_tnl_rx *rx,
-	     unsigned int *reason)
+	     uint16_t nsegs, unsigned int *reason)
 {
 	struct vtep_stt_hdr buf;
 	const struct vtep_stt_hdr *h;
 	unsigned int why;
 	uint32_t vni;
 
+	r->last_nsegs = nsegs;
 	h = rte_pktmbuf_read(m, 0, sizeof(buf), &buf);
 	why = h != NULL ? vtep_stt_hdr_check(h, &vni) : VTEP_DROP_TNL_BAD_LENGTH;
 	if (why != 0) {
@@ -428,7 +457,9 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	struct stt_key key;
 	uint32_t idx, b, charge;
 	unsigned int why;
+	uint16_t nsegs;
 
+	r->last_nsegs = 1;
 	if (flen < VTEP_STT_FRAME_MIN || len == 0) {
 		why = VTEP_DROP_TNL_BAD_LENGTH;
 		goto drop;
@@ -446,14 +477,14 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	if (why != 0)
 		goto drop;
 	if (off == 0 && len == flen)
-		return stt_complete(r, m, rx, reason);
+		return stt_complete(r, m, rx, 1, reason);
 
 	b = rte_jhash(&key, sizeof(key), r->seed) & r->bucket_mask;
 	idx = stt_lookup(r, &key, b);
 	if (idx != STT_NIL) {
 		f = &r->frames[idx];
 		if (now_ms >= f->first_ms && now_ms - f->first_ms >= r->p.timeout_ms) {
-			stt_frame_drop(r, idx);
+			stt_frame_drop(r, idx, &r->held_drops.expired);
 			r->st.expired++;
 			f = NULL;
 		} else if (f->frame_len != flen) {
@@ -491,7 +522,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	    (f != NULL && (f->charge + charge > r->p.mem_cap_bytes ||
 			   f->nsegs >= VTEP_STT_REASM_MAX_SEGS))) {
 		if (f != NULL)
-			stt_frame_drop(r, idx);
+			stt_frame_drop(r, idx, &r->held_drops.cap_reached);
 		r->st.cap_reached++;
 		why = VTEP_DROP_STT_CAP_REACHED;
 		goto drop;
@@ -506,7 +537,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	while (r->st.bytes_held + charge > r->p.mem_cap_bytes) {
 		uint32_t victim = r->oldest == idx ? f->newer : r->oldest;
 
-		stt_frame_drop(r, victim);
+		stt_frame_drop(r, victim, &r->held_drops.cap_reached);
 		r->st.cap_reached++;
 	}
 	meta = stt_meta(r, m);
@@ -524,15 +555,17 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 		*reason = VTEP_DROP_STT_REASM_PENDING;
 		return NULL;
 	}
+	nsegs = f->nsegs;
 	m = stt_assemble(r, idx);
 	if (m == NULL) {
+		r->last_nsegs = nsegs;
 		*reason = VTEP_DROP_NO_MBUF;
 		return NULL;
 	}
-	return stt_complete(r, m, rx, reason);
+	return stt_complete(r, m, rx, nsegs, reason);
 
 drop_frame_overlap:
-	stt_frame_drop(r, idx);
+	stt_frame_drop(r, idx, &r->held_drops.overlap);
 	r->st.overlap++;
 drop:
 	rte_pktmbuf_free(m);
