@@ -64,7 +64,7 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	w->encap.stt_frame_id = id << 24;
 	/* STT zero-copy segment heads; without it (no memory) they come from the pool */
 	snprintf(name, sizeof(name), "vh%u_%p", id, (void *)dp);
-	w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 256, 0,
+	w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 512, 0,
 						    RTE_PKTMBUF_HEADROOM + 128,
 						    dp->p.socket_id);
 	snprintf(name, sizeof(name), "vl%u_%p", id, (void *)dp);

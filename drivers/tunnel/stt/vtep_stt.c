@@ -304,6 +304,42 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	return (int)n;
 }
 
+/* Take @p n references on the buffer @p m's data lives in (its own, the one it is attached
+ * to, or an external one): one per slice made of it. */
+static inline void
+stt_ref_buf(struct rte_mbuf *m, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (RTE_MBUF_HAS_EXTBUF(m))
+		rte_mbuf_ext_refcnt_update(m->shinfo, (int16_t)n);
+	else
+		rte_mbuf_refcnt_update(rte_mbuf_from_indirect(m), (int16_t)n);
+}
+
+/*
+ * Make fresh mbuf @p mi an indirect view of @p len bytes of @p src's data from @p off,
+ * as rte_pktmbuf_attach() would (freeing it detaches as usual), but without the atomic
+ * reference update per slice: the caller takes them per buffer with stt_ref_buf().
+ */
+static inline void
+stt_slice(struct rte_mbuf *mi, const struct rte_mbuf *src, uint32_t off, uint32_t len)
+{
+	if (RTE_MBUF_HAS_EXTBUF(src)) {
+		mi->shinfo = src->shinfo;
+		mi->ol_flags = src->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT);
+	} else {
+		mi->priv_size = src->priv_size;
+		mi->ol_flags = RTE_MBUF_F_INDIRECT;
+	}
+	mi->buf_addr = src->buf_addr;
+	mi->buf_iova = src->buf_iova;
+	mi->buf_len = src->buf_len;
+	mi->data_off = (uint16_t)(src->data_off + off);
+	mi->data_len = (uint16_t)len;
+	mi->pkt_len = len;
+}
+
 /*
  * Zero-copy segments: each is a header mbuf (outer headers, TCP header, and the STT header
  * in the first) chained to indirect mbufs attached to the slices of @p m's buffers it
@@ -320,6 +356,7 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	struct rte_mbuf *cur = m;
 	uint32_t cur_off = 0;
 	unsigned int i, k = 0;
+	uint16_t refs = 0;          /* slices of cur's buffer not yet referenced */
 
 	if (rte_pktmbuf_alloc_bulk(pool, out, n) != 0)
 		goto nombuf;
@@ -347,6 +384,8 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 
 			while (cur_off >= cur->data_len) {
 				cur_off -= cur->data_len;
+				stt_ref_buf(cur, refs);
+				refs = 0;
 				cur = cur->next;
 			}
 			nb = RTE_MIN(rem, (uint32_t)(cur->data_len - cur_off));
@@ -354,10 +393,8 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 			mi = k < n ? ind[k++] : rte_pktmbuf_alloc(pool);
 			if (mi == NULL)
 				goto undo;
-			rte_pktmbuf_attach(mi, cur);
-			mi->data_off = (uint16_t)(cur->data_off + cur_off);
-			mi->data_len = (uint16_t)nb;
-			mi->pkt_len = nb;
+			stt_slice(mi, cur, cur_off, nb);
+			refs++;
 			part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb, 0);
 			psum += (pos & 1) ? vtep_cksum_shift(part) : part;
 			last->next = mi;
@@ -370,11 +407,13 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 		}
 		stt_patch(t, hdr, pkt, sp, off, len, VTEP_STT_TCP_LEN + h, psum);
 	}
+	stt_ref_buf(cur, refs);
 	if (k < n)
 		rte_pktmbuf_free_bulk(ind + k, n - k);
 	rte_pktmbuf_free(m);
 	return (int)n;
 undo:
+	stt_ref_buf(cur, refs);
 	/* every out[] is a valid chain: freeing detaches the slices built so far */
 	for (i = 0; i < n; i++)
 		rte_pktmbuf_free(out[i]);
