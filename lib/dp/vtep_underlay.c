@@ -470,6 +470,29 @@ neigh_probe(struct vtep_dp *dp, struct dp_neigh *n)
 	}
 }
 
+/*
+ * The VTEP addresses changed at run time: announce them (gratuitous ARP, unsolicited
+ * neighbour advertisement to all nodes, RFC 5227 / RFC 4861 sec. 7.2.6) so underlay
+ * neighbours that cached another owner of the address update at once, and send the
+ * multicast reports again soon, now from the new source address.
+ */
+void
+dp_underlay_announce(struct vtep_dp *dp)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
+	static const uint8_t zero[6];
+
+	if (dp->vtep.local_ip.family == AF_INET)
+		send_arp(dp, RTE_ARP_OP_REQUEST, bcast, zero, dp->vtep.local_ip.v4.s_addr);
+	if (dp->vtep.local_ip6.family == AF_INET6)
+		send_nd(dp, ND_NEIGHBOR_ADVERT, all_nodes_mac, &all_nodes, &dp->vtep.local_ip6.v6,
+			false);
+	last_igmp_ms = 0;
+	igmp_reports = 0;
+}
+
 /* IGMPv2 membership report (RFC 2236) for an IPv4 group; MLDv1 report for IPv6. */
 static void
 send_join(struct vtep_dp *dp, const struct vtep_ip *g)
