@@ -28,6 +28,9 @@ set_err(char *err, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- workers */
 
+/* Per-worker small buffers for STT zero-copy segments (about 3 MiB). */
+#define DP_STT_HDR_MBUFS 8191
+
 static void
 worker_free(struct dp_worker *w)
 {
@@ -41,6 +44,7 @@ worker_free(struct dp_worker *w)
 	rte_ring_free(w->learn_ring);
 	rte_ring_free(w->ctl_ring);
 	vtep_stt_reasm_free(w->reasm);
+	rte_mempool_free(w->encap.hdr_pool); /* ports are closed: every buffer is back */
 	rte_free(w);
 }
 
@@ -59,6 +63,11 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	w->link_down = dp->link_down;
 	w->encap.pool = dp->p.pool;
 	w->encap.stt_frame_id = id << 24;
+	/* STT zero-copy segment heads; without it (no memory) they come from the pool */
+	snprintf(name, sizeof(name), "vh%u_%p", id, (void *)dp);
+	w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 512, 0,
+						    RTE_PKTMBUF_HEADROOM + 128,
+						    dp->p.socket_id);
 	snprintf(name, sizeof(name), "vl%u_%p", id, (void *)dp);
 	w->learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_msg), DP_LEARN_RING,
 					     dp->p.socket_id, RING_F_SP_ENQ | RING_F_SC_DEQ);

@@ -37,6 +37,31 @@ drop_pkt(struct dp_worker *w, uint16_t port, struct rte_mbuf *m, unsigned int re
 	rte_pktmbuf_free(m);
 }
 
+/* Drop a frame received as @p n packets (a reassembled STT frame): n drops, so that the
+ * port's rx == delivered + drops holds per packet. */
+static inline void
+drop_pkt_n(struct dp_worker *w, uint16_t port, struct rte_mbuf *m, unsigned int reason,
+	   uint16_t n)
+{
+	w->st[port].drop[reason] += n;
+	w->st[port].drops += n;
+	rte_pktmbuf_free(m);
+}
+
+/* Charge the STT segments the reassembly dropped while holding them to @p port. */
+static void
+stt_take_drops(struct dp_worker *w, uint16_t port)
+{
+	struct vtep_stt_reasm_drops d = { 0 };
+
+	if (!vtep_stt_reasm_take_drops(w->reasm, &d))
+		return;
+	w->st[port].drop[VTEP_DROP_STT_OVERLAP] += d.overlap;
+	w->st[port].drop[VTEP_DROP_STT_CAP_REACHED] += d.cap_reached;
+	w->st[port].drop[VTEP_DROP_STT_EXPIRED] += d.expired;
+	w->st[port].drops += (uint64_t)d.overlap + d.cap_reached + d.expired;
+}
+
 /*
  * Packet and byte counts of a run of packets with the same port (and VLAN), added to the
  * worker's counters when the run ends: one update per run instead of one per packet.
@@ -276,6 +301,8 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		tx_enqueue(t, w, tp->uplink, m);
 		return;
 	}
+	w->encap.stt_chain = __atomic_load_n(&t->ports[tp->uplink].eth->offloads,
+					     __ATOMIC_RELAXED) & VTEP_PORT_OFL_MULTI_SEGS;
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;
@@ -677,13 +704,14 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	unsigned int k = 0;
 	uint64_t bytes = 0;
 	struct dp_acc acc;
+	bool stt_fed = false;
 
 	acc_init(&acc);
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		struct vtep_tnl_rx rx;
 		struct vtep_l2 l2;
-		uint16_t seg, tport, vlan;
+		uint16_t seg, tport, vlan, nseg = 1;
 		unsigned int reason;
 		bool fast;
 
@@ -710,29 +738,32 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 				continue;
 			}
 			m = vtep_stt_reasm_input(w->reasm, m, &rx, vtep_clock_ms_cached, &reason);
+			stt_fed = true;
 			if (m == NULL) {
 				if (reason != VTEP_DROP_STT_REASM_PENDING)
-					count_drop(w, in, reason);
+					drop_pkt_n(w, in, NULL, reason,
+						   vtep_stt_reasm_nsegs(w->reasm));
 				continue;
 			}
+			nseg = vtep_stt_reasm_nsegs(w->reasm);
 		}
 		seg = seg_of_vni(t, rx.vni);
 		if (seg == DP_NO_SEG) {
-			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_VNI);
+			drop_pkt_n(w, in, m, VTEP_DROP_TNL_UNKNOWN_VNI, nseg);
 			continue;
 		}
 		vlan = t->segs[seg].vlan;
 		tport = port_of_remote(t, w, rx.type, &rx.remote);
 		if (tport == DP_NO_PORT && t->require_known_remote) {
 			w->seg_st[vlan].drops++;
-			drop_pkt(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE);
+			drop_pkt_n(w, in, m, VTEP_DROP_TNL_UNKNOWN_REMOTE, nseg);
 			continue;
 		}
 		if (vtep_tnl_decap(m, &rx) < 0 ||
 		    (!(fast = parse_l2_fast(m, &l2) == 0) && vtep_pkt_parse_l2(m, &l2) < 0) ||
 		    (l2.n_tags && !fast && vtep_vlan_pop(m) < 0)) {
 			w->seg_st[vlan].drops++;
-			drop_pkt(w, in, m, VTEP_DROP_TNL_BAD_INNER);
+			drop_pkt_n(w, in, m, VTEP_DROP_TNL_BAD_INNER, nseg);
 			continue;
 		}
 		if (l2.n_tags && fast)
@@ -752,6 +783,8 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		keep[k++] = m;
 	}
 	acc_flush_tnl_rx(w, &acc);
+	if (stt_fed)
+		stt_take_drops(w, in);
 	w->st[in].rx_packets += n;
 	w->st[in].rx_bytes += bytes;
 	l2_forward(dp, t, w, keep, md, k);
@@ -781,12 +814,14 @@ vtep_dp_poll(struct vtep_dp *dp, unsigned int wi)
 	}
 	tx_flush_all(t, w);
 	if (w->reasm != NULL && (w->load.iterations & 1023) == 0) {
-		unsigned int expired = vtep_stt_reasm_expire(w->reasm, vtep_clock_ms_cached);
+		struct vtep_stt_reasm_drops d = { 0 };
 
-		if (expired && t->uplink != DP_NO_PORT) {
-			w->st[t->uplink].drop[VTEP_DROP_STT_EXPIRED] += expired;
-			w->st[t->uplink].drops += expired;
-		}
+		/* expired frames count one drop per segment they held */
+		vtep_stt_reasm_expire(w->reasm, vtep_clock_ms_cached);
+		if (t->uplink != DP_NO_PORT)
+			stt_take_drops(w, t->uplink);
+		else
+			vtep_stt_reasm_take_drops(w->reasm, &d);
 	}
 	rte_rcu_qsbr_quiescent(dp->qsbr, wi);
 	end = rte_rdtsc();

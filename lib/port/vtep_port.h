@@ -29,6 +29,10 @@
 /** port->offloads: the device takes TCP segmentation offload mbufs (RTE_MBUF_F_TX_TCP_SEG
  *  with l2/l3/l4_len and tso_segsz set) on transmit. Others get segments. */
 #define VTEP_PORT_OFL_TSO (1u << 0)
+/** port->offloads: the device transmits mbuf chains (RTE_ETH_TX_OFFLOAD_MULTI_SEGS, or
+ *  net_null, which frees whatever it gets but advertises nothing). STT segments then
+ *  reference the frame's buffers instead of copying them. */
+#define VTEP_PORT_OFL_MULTI_SEGS (1u << 1)
 
 struct vtep_port_ops;
 

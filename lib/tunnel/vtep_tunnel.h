@@ -101,7 +101,12 @@ struct vtep_tnl_template {
 /** Per-worker state used while encapsulating (STT frame ids, pool for segments). */
 struct vtep_tnl_encap_ctx {
 	struct rte_mempool *pool;   /* for STT segments */
+	/* small buffers for the heads and slices of zero-copy STT segments (NULL: pool):
+	 * 90 per 64 KiB frame, so compact ones stay in cache where pool's may be 64 KiB */
+	struct rte_mempool *hdr_pool;
 	uint32_t stt_frame_id;      /* next ACK value; seed it per worker */
+	bool stt_chain;             /* the uplink sends mbuf chains: STT segments reference
+				     * the frame's buffers (zero copy); else each is copied */
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */
@@ -283,5 +288,25 @@ struct vtep_stt_reasm_stats {
 	uint32_t frames_held;
 };
 void vtep_stt_reasm_stats(const struct vtep_stt_reasm *r, struct vtep_stt_reasm_stats *s);
+
+/**
+ * Segments the context dropped while they were held, with their frame (overlap, cap or
+ * eviction, expiry), counted per segment so that the uplink's rx == delivered + drops
+ * holds for STT. The segment passed to vtep_stt_reasm_input() is reported through its
+ * *reason instead, and vtep_stt_reasm_nsegs() tells how many segments that was.
+ */
+struct vtep_stt_reasm_drops {
+	uint32_t overlap;
+	uint32_t cap_reached;
+	uint32_t expired;
+};
+
+/** Move the held-segment drops counted since the last call to @p d (added to it).
+ *  @return true if there were any. */
+bool vtep_stt_reasm_take_drops(struct vtep_stt_reasm *r, struct vtep_stt_reasm_drops *d);
+
+/** Segments of the frame the last vtep_stt_reasm_input() returned, or dropped with its
+ *  *reason (1 when that was only the segment passed in). */
+uint16_t vtep_stt_reasm_nsegs(const struct vtep_stt_reasm *r);
 
 #endif

@@ -167,22 +167,23 @@ short_first = stt_hdr() + inner(300)
 classes.append(("tnl_bad_inner", [vxlan(body=b"\x02" * 7), nvgre(body=b"\x02" * 7),
                                   stt_seg(short_first[:10], len(short_first), 0, 0x109),
                                   stt_seg(short_first[10:], len(short_first), 10, 0x109)]))
-# tnl_bad_inner counts the reassembled frame once; its held first segment is not a drop.
-classes[-1] = ("tnl_bad_inner", classes[-1][1], 3)
+# Drops count segments: the refused reassembled frame counts its two.
+classes[-1] = ("tnl_bad_inner", classes[-1][1], 4)
 # STT segment past its frame length.
 classes.append(("stt_oversize", [stt_seg(b"x" * 100, 150, 100, 0x10a)]))
 # Overlapping STT segment pair; a second frame length for the same frame.
 classes.append(("stt_overlap", [stt_seg(b"a" * 100, 300, 0, 0x10b), stt_seg(b"b" * 100, 300, 50, 0x10b),
                                 stt_seg(b"a" * 100, 300, 0, 0x10c), stt_seg(b"b" * 100, 400, 100, 0x10c)]))
-classes[-1] = ("stt_overlap", classes[-1][1], 2)
+# each overlapping segment drops itself and the held segment of its frame
+classes[-1] = ("stt_overlap", classes[-1][1], 4)
 # Exact duplicate of a held segment (the frame stays held and later expires).
 classes.append(("stt_duplicate", [stt_seg(b"d" * 100, 300, 0, 0x10d), stt_seg(b"d" * 100, 300, 0, 0x10d)]))
 classes[-1] = ("stt_duplicate", classes[-1][1], 1)
 # One frame sent as 300 segments of 100 bytes: segment 257 exceeds the per-frame segment
-# limit (VTEP_STT_REASM_MAX_SEGS), drops the frame and counts once; the rest start a new
-# frame that later expires.
+# limit (VTEP_STT_REASM_MAX_SEGS) and drops itself and the 256 held ones; the other 43
+# start a new frame that later expires (stt_expired, one per segment).
 many = [stt_seg(b"m" * 100, 60000, 100 * i, 0x10e) for i in range(300)]
-classes.append(("stt_cap_reached", many, 1))
+classes.append(("stt_cap_reached", many, 257))
 
 frames = []
 for c in classes:

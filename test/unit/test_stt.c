@@ -24,6 +24,12 @@
 #define T0 1000000u
 
 static struct rte_mempool *g_pool;
+/* Zero-copy encap knobs (test_segment_zero_copy): the uplink takes chains, the small
+ * pool for segment heads, and the bytes per buffer of the inputs mk_mbuf() builds. */
+#define HDR_POOL_SIZE 4095
+static struct rte_mempool *g_small_pool, *g_hdr_pool;
+static bool g_chain;
+static uint32_t g_piece;
 static const uint8_t g_src_mac[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t g_dst_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 
@@ -77,6 +83,8 @@ mk_mbuf(struct rte_mempool *pool, const uint8_t *data, uint32_t len)
 
 		ck_assert_ptr_nonnull(m);
 		n = RTE_MIN(len - off, (uint32_t)rte_pktmbuf_tailroom(m));
+		if (g_piece != 0)
+			n = RTE_MIN(n, g_piece);
 		p = rte_pktmbuf_append(m, (uint16_t)n);
 		ck_assert_ptr_nonnull(p);
 		memcpy(p, data + off, n);
@@ -184,6 +192,8 @@ static void
 check_no_leak(void)
 {
 	ck_assert_uint_eq(rte_mempool_avail_count(g_pool), POOL_SIZE);
+	if (g_hdr_pool != NULL)
+		ck_assert_uint_eq(rte_mempool_avail_count(g_hdr_pool), HDR_POOL_SIZE);
 }
 
 /* Encapsulate @p inner (@p len bytes) into segments; @return their count. */
@@ -192,7 +202,8 @@ encap(int ipv6, uint16_t mtu, const uint8_t *inner, uint32_t len, uint32_t hash,
       struct rte_mbuf **out)
 {
 	struct vtep_tnl_template t;
-	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_frame_id = id};
+	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_frame_id = id,
+					 .stt_chain = g_chain, .hdr_pool = g_hdr_pool};
 	struct rte_mbuf *m;
 	unsigned int reason = 0;
 	int n, i;
@@ -202,6 +213,9 @@ encap(int ipv6, uint16_t mtu, const uint8_t *inner, uint32_t len, uint32_t hash,
 	n = vtep_tnl_encap(&t, m, hash, &ctx, out, MAX_SEGS, &reason);
 	ck_assert_msg(n > 0, "encap failed: reason %u", reason);
 	ck_assert_uint_eq(ctx.stt_frame_id, id + 1);
+	/* zero copy: every segment is a header buffer chained to slices of the frame */
+	for (i = 0; i < n; i++)
+		ck_assert_uint_eq(out[i]->nb_segs > 1, g_chain && n > 1);
 	for (i = 0; i < n; i++)
 		pcap_write(out[i]);
 	return n;
@@ -374,6 +388,31 @@ START_TEST(test_segment_9000)
 }
 END_TEST
 
+/* Zero-copy segments (an uplink that sends chains), from inputs whose buffers hold 1001
+ * bytes each (slices at odd offsets, several per segment) and from whole buffers, with the
+ * small head pool and without it. */
+START_TEST(test_segment_zero_copy)
+{
+	static const uint32_t pieces[] = { 0, 1001, 7 };
+	unsigned int i, h;
+
+	g_chain = true;
+	for (h = 0; h < 2; h++) {
+		g_hdr_pool = h ? g_small_pool : NULL;
+		for (i = 0; i < RTE_DIM(pieces); i++) {
+			g_piece = pieces[i];
+			check_big(0, 9000, 7);
+			check_big(1, 9000, 7);
+			if (pieces[i] != 7)
+				check_big(0, 64000, 44);
+		}
+	}
+	g_piece = 0;
+	g_hdr_pool = NULL;
+	g_chain = false;
+}
+END_TEST
+
 START_TEST(test_segment_64000)
 {
 	check_big(0, 64000, 44);      /* 64018 / 1460 */
@@ -414,6 +453,24 @@ START_TEST(test_encap_errors)
 	ck_assert_uint_eq(reason, VTEP_DROP_NO_MBUF);
 	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 9000);
 	ck_assert_uint_eq(rte_mempool_avail_count(small), 5);
+	ck_assert_uint_eq(ctx.stt_frame_id, 5);
+	/* The same, zero copy: 7 heads and 7 slices fit (2 x 7 of 16 buffers), the slices of
+	 * 1001-byte input buffers do not, so the slices made so far are undone. */
+	rte_pktmbuf_free(m);
+	rte_mempool_free(small);
+	small = rte_pktmbuf_pool_create("ckstt_small", 16, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					SOCKET_ID_ANY);
+	ck_assert_ptr_nonnull(small);
+	g_piece = 1001;
+	m = mk_mbuf(g_pool, inner, 9000);
+	g_piece = 0;
+	ctx.pool = small;
+	ctx.stt_chain = true;
+	ck_assert_int_eq(vtep_tnl_encap(&t, m, 1, &ctx, out, MAX_SEGS, &reason), -1);
+	ck_assert_uint_eq(reason, VTEP_DROP_NO_MBUF);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 9000);
+	ck_assert_uint_eq(rte_mbuf_refcnt_read(m), 1);
+	ck_assert_uint_eq(rte_mempool_avail_count(small), 16);
 	ck_assert_uint_eq(ctx.stt_frame_id, 5);
 	rte_pktmbuf_free(m);
 	rte_mempool_free(small);
@@ -564,9 +621,12 @@ mk_reasm(uint32_t cap, uint32_t max_frames)
 static void
 check_frame(struct rte_mbuf *m, const struct vtep_tnl_rx *rx, const uint8_t *inner)
 {
+	const char *why = NULL;
 	uint8_t *b;
 
 	ck_assert_ptr_nonnull(m);
+	/* nb_segs and pkt_len must agree with the chain the reassembly linked */
+	ck_assert_msg(rte_mbuf_check(m, 1, &why) == 0, "bad chain: %s", why);
 	ck_assert_uint_eq(rx->vni, 5000);
 	ck_assert_uint_eq(rx->inner_off, 18);
 	ck_assert_uint_eq(rte_pktmbuf_pkt_len(m), 9018);
@@ -632,6 +692,63 @@ START_TEST(test_reasm_orders)
 	ck_assert_uint_eq(st.bytes_held, 0);
 	vtep_stt_reasm_free(r);
 	free_segs(&fs);
+	check_no_leak();
+}
+END_TEST
+
+/* Drops are counted per segment: a frame dropped while held reports every segment it held
+ * (vtep_stt_reasm_take_drops), the segment passed in reports itself, and a completed or
+ * refused frame tells how many segments it was (vtep_stt_reasm_nsegs). */
+START_TEST(test_reasm_segment_drops)
+{
+	struct vtep_stt_reasm *r = mk_reasm(1 << 20, 16);
+	struct vtep_stt_reasm_drops d;
+	struct frame_segs fs, fs2;
+	struct vtep_tnl_rx rx;
+	struct rte_mbuf *m = NULL, *ov;
+	unsigned int reason;
+	uint8_t *seq;
+	uint16_t off;
+	int i;
+
+	mk_segs(&fs, 2, 300, 1500);
+	mk_segs(&fs2, 3, 301, 1500);
+	memset(&d, 0, sizeof(d));
+	ck_assert(!vtep_stt_reasm_take_drops(r, &d));
+	/* 3 held, then an overlapping segment: 3 held drops + the segment itself */
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(feed(r, fs.seg[i], T0, &reason, &rx));
+	/* segment 3 moved 100 bytes back (IPv4 outer: seq at byte 38) overlaps segment 2 */
+	ov = rte_pktmbuf_copy(fs.seg[3], g_pool, 0, UINT32_MAX);
+	ck_assert_ptr_nonnull(ov);
+	seq = rte_pktmbuf_mtod_offset(ov, uint8_t *, 38);
+	off = (uint16_t)((seq[2] << 8 | seq[3]) - 100);
+	seq[2] = (uint8_t)(off >> 8);
+	seq[3] = (uint8_t)off;
+	m = feed(r, ov, T0, &reason, &rx);
+	rte_pktmbuf_free(ov);
+	ck_assert_ptr_null(m);
+	ck_assert_uint_eq(reason, VTEP_DROP_STT_OVERLAP);
+	ck_assert_uint_eq(vtep_stt_reasm_nsegs(r), 1);
+	ck_assert(vtep_stt_reasm_take_drops(r, &d));
+	ck_assert_uint_eq(d.overlap, 3);
+	ck_assert_uint_eq(d.cap_reached + d.expired, 0);
+	ck_assert(!vtep_stt_reasm_take_drops(r, &d));
+	/* 4 held segments expire: 4 drops */
+	for (i = 0; i < 4; i++)
+		ck_assert_ptr_null(feed(r, fs2.seg[i], T0, &reason, &rx));
+	ck_assert_uint_eq(vtep_stt_reasm_expire(r, T0 + 1000), 1);
+	memset(&d, 0, sizeof(d));
+	ck_assert(vtep_stt_reasm_take_drops(r, &d));
+	ck_assert_uint_eq(d.expired, 4);
+	/* a complete frame was made of fs.n segments */
+	for (i = 0; i < fs.n; i++)
+		m = feed(r, fs.seg[i], T0 + 2000, &reason, &rx);
+	ck_assert_uint_eq(vtep_stt_reasm_nsegs(r), fs.n);
+	check_frame(m, &rx, fs.inner);
+	vtep_stt_reasm_free(r);
+	free_segs(&fs);
+	free_segs(&fs2);
 	check_no_leak();
 }
 END_TEST
@@ -963,11 +1080,13 @@ stt_suite(void)
 	tcase_add_test(tc, test_golden);
 	tcase_add_test(tc, test_segment_9000);
 	tcase_add_test(tc, test_segment_64000);
+	tcase_add_test(tc, test_segment_zero_copy);
 	tcase_add_test(tc, test_encap_errors);
 	tcase_add_test(tc, test_encap_shared);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_classify_golden);
 	tcase_add_test(tc, test_reasm_orders);
+	tcase_add_test(tc, test_reasm_segment_drops);
 	tcase_add_test(tc, test_reasm_duplicates);
 	tcase_add_test(tc, test_reasm_timeout);
 	tcase_add_test(tc, test_reasm_bad_segments);
@@ -991,7 +1110,9 @@ main(void)
 		return VTEP_TEST_SKIP;
 	g_pool = rte_pktmbuf_pool_create("ckstt", POOL_SIZE, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					 SOCKET_ID_ANY);
-	if (g_pool == NULL) {
+	g_small_pool = rte_pktmbuf_pool_create("ckstth", HDR_POOL_SIZE, 0, 0,
+					       RTE_PKTMBUF_HEADROOM + 128, SOCKET_ID_ANY);
+	if (g_pool == NULL || g_small_pool == NULL) {
 		fprintf(stderr, "test_stt: mbuf pool creation failed\n");
 		return EXIT_FAILURE;
 	}
@@ -1010,6 +1131,7 @@ main(void)
 	if (g_pcap != NULL)
 		fclose(g_pcap);
 	rte_mempool_free(g_pool);
+	rte_mempool_free(g_small_pool);
 	rte_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -76,6 +76,9 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if ((info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS) ||
+	    (info.driver_name != NULL && strcmp(info.driver_name, "net_null") == 0))
+		port->offloads |= VTEP_PORT_OFL_MULTI_SEGS;
 	conf.rxmode.offloads |= p->rx_offloads & info.rx_offload_capa;
 	conf.txmode.offloads |= p->tx_offloads & info.tx_offload_capa;
 	if (p->n_rxq > 1) {

@@ -9,6 +9,7 @@
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
 
+#include "vtep_cksum.h"
 #include "vtep_stt.h"
 #include "vtep_tunnel_provider.h"
 
@@ -21,6 +22,8 @@
 #define STT_ETHERTYPE_QINQ 0x88a8
 /* Inner bytes looked at for the STT flags: Eth + two tags + IPv6 header. */
 #define STT_INNER_PEEK 64
+/* Most segments the zero-copy path builds at once (the datapath passes 64 slots). */
+#define STT_ZC_MAX 64
 
 /* Per-packet values written into every segment of one STT frame. */
 struct stt_pkt {
@@ -121,21 +124,26 @@ stt_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
 /*
  * Patch one packet whose outer headers start at @p pkt (a copy of the template) and
  * which carries @p seg_len bytes of the STT frame from offset @p seg_off: IP length and
- * checksum, TCP ports/seq/ack, then the TCP checksum over the whole packet @p m.
+ * checksum, TCP ports/seq/ack, then the TCP checksum: the pseudo-header, the @p l4_hdr
+ * bytes from the TCP header on at @p pkt (TCP header, and the STT header in the first
+ * segment), and @p psum, the unfolded sum of the rest (starting at an even offset).
  */
 static void
 stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
-	  const struct stt_pkt *sp, uint32_t seg_off, uint32_t seg_len)
+	  const struct stt_pkt *sp, uint32_t seg_off, uint32_t seg_len, uint32_t l4_hdr,
+	  uint64_t psum)
 {
 	struct vtep_stt_tcp *th = (struct vtep_stt_tcp *)(pkt + t->l4_off);
 	uint32_t l4_len = VTEP_STT_TCP_LEN + seg_len;
-	uint16_t raw = 0;
-	uint32_t sum;
+	uint64_t sum;
 
 	th->src_port = sp->sport;
 	th->seq = rte_cpu_to_be_32(sp->frame_len << 16 | seg_off);
 	th->ack = sp->ack;
 	th->cksum = 0;
+	/* The template's sums: the IPv4 header and the pseudo-header without their lengths
+	 * (see vtep_tunnel.c); each length is one more 16-bit word in memory order. */
+	sum = t->l4_csum_base + rte_cpu_to_be_16((uint16_t)l4_len);
 	if (t->ipv6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(pkt + t->l3_off);
 
@@ -146,27 +154,50 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 		ip6->vtc_flow = tip6->vtc_flow |
 			rte_cpu_to_be_32(sp->hash & RTE_IPV6_HDR_FL_MASK);
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
-		sum = rte_ipv6_phdr_cksum(ip6, 0);
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(pkt + t->l3_off);
+		uint16_t tot = (uint16_t)(t->l4_off - t->l3_off + l4_len);
 
-		ip->total_length = rte_cpu_to_be_16((uint16_t)(t->l4_off - t->l3_off + l4_len));
-		ip->hdr_checksum = 0;
-		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		sum = rte_ipv4_phdr_cksum(ip, 0);
+		ip->total_length = rte_cpu_to_be_16(tot);
+		ip->hdr_checksum = (uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
+							      rte_cpu_to_be_16(tot));
 	}
-	/* The lengths were just written, so the range is always inside the packet. */
-	rte_raw_cksum_mbuf(m, t->l4_off, l4_len, &raw);
-	sum += raw;
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	th->cksum = (uint16_t)~sum;
+	sum = vtep_cksum_add(th, l4_hdr, sum + psum);
+	th->cksum = (uint16_t)~vtep_cksum_fold(sum);
 	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
 	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L4_TCP |
 		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4);
 	m->l2_len = t->l3_off;
 	m->l3_len = t->l4_off - t->l3_off;
 	m->l4_len = VTEP_STT_TCP_LEN;
+}
+
+/*
+ * Unfolded checksum of @p len bytes of chain @p m from offset @p off, as if they started
+ * at an even offset (one pass, pieces at odd positions shifted).
+ */
+static uint64_t
+stt_sum_chain(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint64_t sum = 0;
+	uint32_t pos = 0;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		uint32_t n = RTE_MIN(len, (uint32_t)(m->data_len - off));
+		uint64_t part = vtep_cksum_add(rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+					       n, 0);
+
+		sum += (pos & 1) ? vtep_cksum_shift(part) : part;
+		pos += n;
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+	return sum;
 }
 
 /* Copy @p len bytes of the mbuf chain at cursor (*seg, *off) to @p dst and advance it. */
@@ -205,6 +236,7 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	      unsigned int *reason)
 {
 	uint16_t hlen = t->tnl_off + VTEP_STT_HDR_LEN;
+	uint64_t psum = stt_sum_chain(m, 0, rte_pktmbuf_pkt_len(m));
 	struct rte_mbuf *head;
 	uint8_t *pkt;
 
@@ -227,7 +259,8 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	head->hash = m->hash;
 	rte_memcpy(pkt, t->hdr, hlen);
 	stt_patch_hdr(pkt + t->tnl_off, sp);
-	stt_patch(t, head, pkt, sp, 0, sp->frame_len);
+	stt_patch(t, head, pkt, sp, 0, sp->frame_len, VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN,
+		  psum);
 	out[0] = head;
 	return 1;
 nombuf:
@@ -255,20 +288,140 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 		uint8_t *pkt = (uint8_t *)rte_pktmbuf_append(out[i], t->tnl_off + len);
 		uint8_t *dst = pkt + t->tnl_off;
 
+		uint32_t h = i == 0 ? VTEP_STT_HDR_LEN : 0;
+
 		/* seg_max was bounded by the pool's data room, so append cannot fail. */
 		rte_memcpy(pkt, t->hdr, t->tnl_off);
 		if (i == 0) {
 			rte_memcpy(dst, t->hdr + t->tnl_off, VTEP_STT_HDR_LEN);
 			stt_patch_hdr(dst, sp);
-			stt_copy_advance(&cur, &cur_off, dst + VTEP_STT_HDR_LEN,
-					 len - VTEP_STT_HDR_LEN);
-		} else {
-			stt_copy_advance(&cur, &cur_off, dst, len);
 		}
-		stt_patch(t, out[i], pkt, sp, off, len);
+		stt_copy_advance(&cur, &cur_off, dst + h, len - h);
+		stt_patch(t, out[i], pkt, sp, off, len, VTEP_STT_TCP_LEN + h,
+			  vtep_cksum_add(dst + h, len - h, 0));
 	}
 	rte_pktmbuf_free(m);
 	return (int)n;
+}
+
+/* Take @p n references on the buffer @p m's data lives in (its own, the one it is attached
+ * to, or an external one): one per slice made of it. */
+static inline void
+stt_ref_buf(struct rte_mbuf *m, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (RTE_MBUF_HAS_EXTBUF(m))
+		rte_mbuf_ext_refcnt_update(m->shinfo, (int16_t)n);
+	else
+		rte_mbuf_refcnt_update(rte_mbuf_from_indirect(m), (int16_t)n);
+}
+
+/*
+ * Make fresh mbuf @p mi an indirect view of @p len bytes of @p src's data from @p off,
+ * as rte_pktmbuf_attach() would (freeing it detaches as usual), but without the atomic
+ * reference update per slice: the caller takes them per buffer with stt_ref_buf().
+ */
+static inline void
+stt_slice(struct rte_mbuf *mi, const struct rte_mbuf *src, uint32_t off, uint32_t len)
+{
+	if (RTE_MBUF_HAS_EXTBUF(src)) {
+		mi->shinfo = src->shinfo;
+		mi->ol_flags = src->ol_flags & (RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT);
+	} else {
+		mi->priv_size = src->priv_size;
+		mi->ol_flags = RTE_MBUF_F_INDIRECT;
+	}
+	mi->buf_addr = src->buf_addr;
+	mi->buf_iova = src->buf_iova;
+	mi->buf_len = src->buf_len;
+	mi->data_off = (uint16_t)(src->data_off + off);
+	mi->data_len = (uint16_t)len;
+	mi->pkt_len = len;
+}
+
+/*
+ * Zero-copy segments: each is a header mbuf (outer headers, TCP header, and the STT header
+ * in the first) chained to indirect mbufs attached to the slices of @p m's buffers it
+ * carries, so the payload is only read, once, for the checksum. The reference to @p m is
+ * released at the end; its buffers live until the last segment that points into them has
+ * been sent. Needs an uplink that transmits chains; n <= STT_ZC_MAX.
+ */
+static int
+stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+		  struct rte_mempool *pool, const struct stt_pkt *sp, uint32_t seg_max,
+		  unsigned int n, struct rte_mbuf **out, unsigned int *reason)
+{
+	struct rte_mbuf *ind[STT_ZC_MAX];
+	struct rte_mbuf *cur = m;
+	uint32_t cur_off = 0;
+	unsigned int i, k = 0;
+	uint16_t refs = 0;          /* slices of cur's buffer not yet referenced */
+
+	if (rte_pktmbuf_alloc_bulk(pool, out, n) != 0)
+		goto nombuf;
+	if (rte_pktmbuf_alloc_bulk(pool, ind, n) != 0) {
+		rte_pktmbuf_free_bulk(out, n);
+		goto nombuf;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t off = i * seg_max;
+		uint32_t len = RTE_MIN(seg_max, sp->frame_len - off);
+		uint32_t h = i == 0 ? VTEP_STT_HDR_LEN : 0;
+		uint32_t rem = len - h, pos = 0;
+		struct rte_mbuf *hdr = out[i], *last = hdr;
+		uint8_t *pkt = (uint8_t *)rte_pktmbuf_append(hdr, t->tnl_off + h);
+		uint64_t psum = 0;
+
+		/* the data room holds the headers: stt_encap() checked it */
+		rte_memcpy(pkt, t->hdr, t->tnl_off + h);
+		if (i == 0)
+			stt_patch_hdr(pkt + t->tnl_off, sp);
+		while (rem > 0) {
+			struct rte_mbuf *mi;
+			uint64_t part;
+			uint32_t nb;
+
+			while (cur_off >= cur->data_len) {
+				cur_off -= cur->data_len;
+				stt_ref_buf(cur, refs);
+				refs = 0;
+				cur = cur->next;
+			}
+			nb = RTE_MIN(rem, (uint32_t)(cur->data_len - cur_off));
+			/* a chained input can need more slices than segments */
+			mi = k < n ? ind[k++] : rte_pktmbuf_alloc(pool);
+			if (mi == NULL)
+				goto undo;
+			stt_slice(mi, cur, cur_off, nb);
+			refs++;
+			part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb, 0);
+			psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			last->next = mi;
+			last = mi;
+			hdr->nb_segs++;
+			hdr->pkt_len += nb;
+			pos += nb;
+			rem -= nb;
+			cur_off += nb;
+		}
+		stt_patch(t, hdr, pkt, sp, off, len, VTEP_STT_TCP_LEN + h, psum);
+	}
+	stt_ref_buf(cur, refs);
+	if (k < n)
+		rte_pktmbuf_free_bulk(ind + k, n - k);
+	rte_pktmbuf_free(m);
+	return (int)n;
+undo:
+	stt_ref_buf(cur, refs);
+	/* every out[] is a valid chain: freeing detaches the slices built so far */
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(out[i]);
+	if (k < n)
+		rte_pktmbuf_free_bulk(ind + k, n - k);
+nombuf:
+	*reason = VTEP_DROP_NO_MBUF;
+	return -1;
 }
 
 /* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
@@ -321,7 +474,19 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 			*reason = VTEP_DROP_MTU_EXCEEDED;
 			return -1;
 		}
-		ret = stt_encap_segs(t, m, ctx, &sp, seg_max, n, out, reason);
+		struct rte_mempool *hp = ctx->hdr_pool != NULL ? ctx->hdr_pool : ctx->pool;
+		bool zc = ctx->stt_chain && n <= STT_ZC_MAX &&
+			rte_pktmbuf_data_room_size(hp) >=
+			RTE_PKTMBUF_HEADROOM + t->tnl_off + VTEP_STT_HDR_LEN;
+
+		ret = -1;
+		/* the small pool may run dry under a burst of big frames: then the big one */
+		if (zc)
+			ret = stt_encap_segs_zc(t, m, hp, &sp, seg_max, n, out, reason);
+		if (zc && ret < 0 && hp != ctx->pool)
+			ret = stt_encap_segs_zc(t, m, ctx->pool, &sp, seg_max, n, out, reason);
+		if (!zc)
+			ret = stt_encap_segs(t, m, ctx, &sp, seg_max, n, out, reason);
 	}
 	if (ret > 0)
 		ctx->stt_frame_id++;

@@ -67,6 +67,7 @@ struct stt_frame {
 	struct stt_key key;
 	uint64_t first_ms;
 	struct rte_mbuf *segs;      /* offset-sorted, non-overlapping */
+	struct rte_mbuf *tail;      /* last of segs: in-order segments append in O(1) */
 	uint32_t charge;            /* buffer bytes held */
 	uint32_t covered;           /* payload bytes held */
 	uint32_t hnext;             /* bucket chain, or free list */
@@ -86,6 +87,9 @@ struct vtep_stt_reasm {
 	uint32_t free_head;
 	uint32_t oldest, newest;
 	struct vtep_stt_reasm_stats st;
+	struct vtep_stt_reasm_drops held_drops; /* not yet taken */
+	bool any_held_drops;
+	uint16_t last_nsegs;        /* vtep_stt_reasm_nsegs() */
 };
 
 static const struct rte_mbuf_dynfield stt_dynfield_desc = {
@@ -172,15 +176,22 @@ stt_frame_release(struct vtep_stt_reasm *r, uint32_t idx)
 	r->st.bytes_held -= f->charge;
 	r->st.frames_held--;
 	f->segs = NULL;
+	f->tail = NULL;
 	f->hnext = r->free_head;
 	r->free_head = idx;
 }
 
-/* Drop frame @p idx and every segment it holds. */
+/* Drop frame @p idx and every segment it holds; @p count (NULL on free) gets the
+ * number of segments. */
 static void
-stt_frame_drop(struct vtep_stt_reasm *r, uint32_t idx)
+stt_frame_drop(struct vtep_stt_reasm *r, uint32_t idx, uint32_t *count)
 {
 	struct rte_mbuf *segs = r->frames[idx].segs;
+
+	if (count != NULL) {
+		*count += r->frames[idx].nsegs;
+		r->any_held_drops = true;
+	}
 
 	stt_frame_release(r, idx);
 	stt_free_segs(r, segs);
@@ -192,7 +203,7 @@ vtep_stt_reasm_free(struct vtep_stt_reasm *r)
 	if (r == NULL)
 		return;
 	while (r->oldest != STT_NIL)
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, NULL);
 	rte_free(r);
 }
 
@@ -217,7 +228,7 @@ vtep_stt_reasm_expire(struct vtep_stt_reasm *r, uint64_t now_ms)
 
 		if (now_ms < f->first_ms || now_ms - f->first_ms < timeout)
 			break;
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, &r->held_drops.expired);
 		n++;
 	}
 	r->st.expired += n;
@@ -228,6 +239,25 @@ void
 vtep_stt_reasm_stats(const struct vtep_stt_reasm *r, struct vtep_stt_reasm_stats *s)
 {
 	*s = r->st;
+}
+
+uint16_t
+vtep_stt_reasm_nsegs(const struct vtep_stt_reasm *r)
+{
+	return r->last_nsegs;
+}
+
+bool
+vtep_stt_reasm_take_drops(struct vtep_stt_reasm *r, struct vtep_stt_reasm_drops *d)
+{
+	if (!r->any_held_drops)
+		return false;
+	d->overlap += r->held_drops.overlap;
+	d->cap_reached += r->held_drops.cap_reached;
+	d->expired += r->held_drops.expired;
+	memset(&r->held_drops, 0, sizeof(r->held_drops));
+	r->any_held_drops = false;
+	return true;
 }
 
 /* Find the frame of @p k in bucket @p b, or STT_NIL. */
@@ -251,7 +281,7 @@ stt_frame_new(struct vtep_stt_reasm *r, const struct stt_key *k, uint32_t b,
 	uint32_t idx;
 
 	if (r->free_head == STT_NIL && vtep_stt_reasm_expire(r, now_ms) == 0) {
-		stt_frame_drop(r, r->oldest);
+		stt_frame_drop(r, r->oldest, &r->held_drops.expired);
 		r->st.expired++;
 	}
 	idx = r->free_head;
@@ -260,6 +290,7 @@ stt_frame_new(struct vtep_stt_reasm *r, const struct stt_key *k, uint32_t b,
 	f->key = *k;
 	f->first_ms = now_ms;
 	f->segs = NULL;
+	f->tail = NULL;
 	f->charge = 0;
 	f->covered = 0;
 	f->nsegs = 0;
@@ -314,13 +345,14 @@ stt_trim_tail(struct rte_mbuf *m, uint32_t n)
 /* A complete frame whose data starts at the STT header: check it and fill @p rx. */
 static struct rte_mbuf *
 stt_complete(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_tnl_rx *rx,
-	     unsigned int *reason)
+	     uint16_t nsegs, unsigned int *reason)
 {
 	struct vtep_stt_hdr buf;
 	const struct vtep_stt_hdr *h;
 	unsigned int why;
 	uint32_t vni;
 
+	r->last_nsegs = nsegs;
 	h = rte_pktmbuf_read(m, 0, sizeof(buf), &buf);
 	why = h != NULL ? vtep_stt_hdr_check(h, &vni) : VTEP_DROP_TNL_BAD_LENGTH;
 	if (why != 0) {
@@ -336,24 +368,44 @@ stt_complete(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_tnl_rx *r
 	return m;
 }
 
-/* Chain the segments of complete frame @p idx in order and release the entry. */
+/*
+ * Chain the segments of complete frame @p idx in order and release the entry. One pass:
+ * each segment's buffers are linked after the previous segment's last buffer (found by
+ * walking that segment's own chain, usually one buffer), never by walking the whole
+ * frame again as rte_pktmbuf_chain() would (that made 64 KiB frames O(segments^2)).
+ */
 static struct rte_mbuf *
 stt_assemble(struct vtep_stt_reasm *r, uint32_t idx)
 {
 	struct rte_mbuf *head = r->frames[idx].segs;
-	struct rte_mbuf *s = stt_meta(r, head)->next;
+	struct rte_mbuf *last = head, *s = stt_meta(r, head)->next;
+	uint32_t nb = head->nb_segs, len = head->pkt_len;
 
 	stt_frame_release(r, idx);
+	while (last->next != NULL)
+		last = last->next;
 	while (s != NULL) {
 		struct rte_mbuf *next = stt_meta(r, s)->next;
 
-		if (rte_pktmbuf_chain(head, s) != 0) {
+		if (nb + s->nb_segs > RTE_MBUF_MAX_NB_SEGS) {
+			last->next = NULL;
+			head->nb_segs = (uint16_t)nb;
+			head->pkt_len = len;
 			stt_free_segs(r, s);
 			rte_pktmbuf_free(head);
 			return NULL;
 		}
+		nb += s->nb_segs;
+		len += s->pkt_len;
+		last->next = s;
+		s->pkt_len = s->data_len;
+		s->nb_segs = 1;
+		for (last = s; last->next != NULL; last = last->next)
+			;
 		s = next;
 	}
+	head->nb_segs = (uint16_t)nb;
+	head->pkt_len = len;
 	return head;
 }
 
@@ -419,7 +471,9 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	uint32_t cap = __atomic_load_n(&r->p.mem_cap_bytes, __ATOMIC_RELAXED);
 	uint32_t timeout = __atomic_load_n(&r->p.timeout_ms, __ATOMIC_RELAXED);
 	unsigned int why;
+	uint16_t nsegs;
 
+	r->last_nsegs = 1;
 	if (flen < VTEP_STT_FRAME_MIN || len == 0) {
 		why = VTEP_DROP_TNL_BAD_LENGTH;
 		goto drop;
@@ -437,14 +491,14 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	if (why != 0)
 		goto drop;
 	if (off == 0 && len == flen)
-		return stt_complete(r, m, rx, reason);
+		return stt_complete(r, m, rx, 1, reason);
 
 	b = rte_jhash(&key, sizeof(key), r->seed) & r->bucket_mask;
 	idx = stt_lookup(r, &key, b);
 	if (idx != STT_NIL) {
 		f = &r->frames[idx];
 		if (now_ms >= f->first_ms && now_ms - f->first_ms >= timeout) {
-			stt_frame_drop(r, idx);
+			stt_frame_drop(r, idx, &r->held_drops.expired);
 			r->st.expired++;
 			f = NULL;
 		} else if (f->frame_len != flen) {
@@ -452,9 +506,14 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 			goto drop_frame_overlap;
 		}
 	}
-	/* Position in the offset-sorted list; exact duplicates and overlaps. */
+	/* Position in the offset-sorted list; exact duplicates and overlaps. Segments mostly
+	 * arrive in order: after the tail needs no walk. */
 	if (f != NULL) {
 		pp = &f->segs;
+		if (f->tail != NULL && stt_meta(r, f->tail)->off < off) {
+			prev = f->tail;
+			pp = &stt_meta(r, prev)->next;
+		}
 		while (*pp != NULL && stt_meta(r, *pp)->off < off) {
 			prev = *pp;
 			pp = &stt_meta(r, *pp)->next;
@@ -477,7 +536,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	    (f != NULL && (f->charge + charge > cap ||
 			   f->nsegs >= VTEP_STT_REASM_MAX_SEGS))) {
 		if (f != NULL)
-			stt_frame_drop(r, idx);
+			stt_frame_drop(r, idx, &r->held_drops.cap_reached);
 		r->st.cap_reached++;
 		why = VTEP_DROP_STT_CAP_REACHED;
 		goto drop;
@@ -492,7 +551,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	while (r->st.bytes_held + charge > cap) {
 		uint32_t victim = r->oldest == idx ? f->newer : r->oldest;
 
-		stt_frame_drop(r, victim);
+		stt_frame_drop(r, victim, &r->held_drops.cap_reached);
 		r->st.cap_reached++;
 	}
 	meta = stt_meta(r, m);
@@ -500,6 +559,8 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	meta->off = (uint16_t)off;
 	meta->len = (uint16_t)len;
 	*pp = m;
+	if (next == NULL)
+		f->tail = m;
 	f->covered += len;
 	f->charge += charge;
 	f->nsegs++;
@@ -508,15 +569,17 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 		*reason = VTEP_DROP_STT_REASM_PENDING;
 		return NULL;
 	}
+	nsegs = f->nsegs;
 	m = stt_assemble(r, idx);
 	if (m == NULL) {
+		r->last_nsegs = nsegs;
 		*reason = VTEP_DROP_NO_MBUF;
 		return NULL;
 	}
-	return stt_complete(r, m, rx, reason);
+	return stt_complete(r, m, rx, nsegs, reason);
 
 drop_frame_overlap:
-	stt_frame_drop(r, idx);
+	stt_frame_drop(r, idx, &r->held_drops.overlap);
 	r->st.overlap++;
 drop:
 	rte_pktmbuf_free(m);
