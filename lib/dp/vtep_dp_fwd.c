@@ -238,50 +238,67 @@ vlan_push(struct rte_mbuf *m, uint16_t tci)
 	return 0;
 }
 
-/* Encapsulate toward a tunnel port and queue the result on the uplink. */
-static void
-output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-	      const struct dp_md *md, uint16_t out, struct dp_acc *acc)
+/*
+ * What output_tunnel() does not do inline: TSO frames, and vtep_tnl_encap() for packets
+ * the in-place fast encap does not take (STT, IPv6 underlay, shared or chained mbufs, no
+ * headroom, too big for the MTU).
+ */
+static __rte_noinline void
+output_tunnel_slow(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+		   const struct dp_md *md, uint16_t out, const struct vtep_tnl_template *tmpl,
+		   uint32_t hash, struct dp_acc *acc)
 {
-	uint16_t vlan = md->vlan;
 	const struct dp_tport *tp = &t->ports[out];
 	struct rte_mbuf *segs[64];
-	const struct vtep_tnl_template *tmpl;
 	unsigned int reason = VTEP_DROP_NO_SEGMENT;
-	uint16_t seg = t->seg_by_vlan[vlan];
 	uint32_t len = m->pkt_len;
-	uint32_t hash;
 	int n;
 
-	if (seg == DP_NO_SEG) {
-		drop_pkt(w, out, m, VTEP_DROP_NO_SEGMENT);
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
 		return;
-	}
-	tmpl = tp->tmpl[seg];
-	if (tmpl == NULL) {
-		w->seg_st[vlan].drops++;
-		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
-		return;
-	}
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
-		return;
-	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
-	if (likely(vtep_tnl_encap_fast(tmpl, m, hash) == 0)) {
-		acc_tnl_tx(w, acc, out, vlan, len);
-		tx_enqueue(t, w, tp->uplink, m);
-		return;
-	}
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
-		w->seg_st[vlan].drops++;
+		w->seg_st[md->vlan].drops++;
 		if (reason == VTEP_DROP_MTU_EXCEEDED)
 			pmtu_feedback(t, w, m, md, tmpl);
 		drop_pkt(w, out, m, reason);
 		return;
 	}
-	acc_tnl_tx(w, acc, out, vlan, len);
+	acc_tnl_tx(w, acc, out, md->vlan, len);
 	for (int i = 0; i < n; i++)
 		tx_enqueue(t, w, tp->uplink, segs[i]);
+}
+
+/* Encapsulate toward a tunnel port and queue the result on the uplink. */
+static inline void
+output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	      const struct dp_md *md, uint16_t out, struct dp_acc *acc)
+{
+	uint16_t vlan = md->vlan;
+	const struct dp_tport *tp = &t->ports[out];
+	const struct vtep_tnl_template *tmpl;
+	uint16_t seg = t->seg_by_vlan[vlan];
+	uint32_t len = m->pkt_len;
+	uint32_t hash;
+
+	if (unlikely(seg == DP_NO_SEG)) {
+		drop_pkt(w, out, m, VTEP_DROP_NO_SEGMENT);
+		return;
+	}
+	tmpl = tp->tmpl[seg];
+	if (unlikely(tmpl == NULL)) {
+		w->seg_st[vlan].drops++;
+		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
+		return;
+	}
+	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
+	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)) &&
+	    likely(vtep_tnl_encap_fast(tmpl, m, hash) == 0)) {
+		acc_tnl_tx(w, acc, out, vlan, len);
+		tx_enqueue(t, w, tp->uplink, m);
+		return;
+	}
+	output_tunnel_slow(t, w, m, md, out, tmpl, hash, acc);
 }
 
 /* Egress: VLAN handling for an Ethernet port, encap for a tunnel port. */

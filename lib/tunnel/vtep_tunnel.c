@@ -9,7 +9,6 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -202,99 +201,18 @@ rd16(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-/* Unaligned loads for the hash (memcpy compiles to one mov). */
-static inline uint64_t
-ld64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint32_t
-ld32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/*
- * Chain the L3/L4 fields of the inner header at @p l3 (@p len bytes available) into @p h:
- * addresses, protocol, and TCP/UDP/SCTP ports when this is not a non-first fragment.
- */
-static inline uint32_t
-flow_hash_l3(uint32_t h, uint16_t etype, const uint8_t *l3, uint32_t len)
-{
-	uint32_t ihl, avail;
-	const uint8_t *l4;
-	uint8_t proto;
-
-	if (etype == RTE_ETHER_TYPE_IPV4) {
-		if (len < IPV4_HDR_LEN || (l3[0] >> 4) != 4)
-			return h;
-		proto = l3[9];
-		h = rte_hash_crc_8byte(ld64(l3 + 12), h);
-		h = rte_hash_crc_4byte(proto, h);
-		/* Only the first fragment has ports. */
-		if (rd16(l3 + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-			return h;
-		ihl = (l3[0] & 0xf) * 4u;
-		if (ihl < IPV4_HDR_LEN || len < ihl)
-			return h;
-		l4 = l3 + ihl;
-		avail = len - ihl;
-	} else if (etype == RTE_ETHER_TYPE_IPV6) {
-		if (len < IPV6_HDR_LEN || (l3[0] >> 4) != 6)
-			return h;
-		proto = l3[6];
-		for (unsigned int i = 8; i < 40; i += 8)
-			h = rte_hash_crc_8byte(ld64(l3 + i), h);
-		h = rte_hash_crc_4byte(proto, h);
-		l4 = l3 + IPV6_HDR_LEN;
-		avail = len - IPV6_HDR_LEN;
-	} else {
-		return h;
-	}
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) && avail >= 4)
-		h = rte_hash_crc_4byte(ld32(l4), h);
-	return h;
-}
-
-/*
- * CRC32-C chained over the fields read straight from the headers: MACs, the ethertype after
- * up to two VLAN tags (the VLAN ID is not part of the flow), then flow_hash_l3(). The same
- * headers give the same hash whether they are in one segment or spread over several.
- */
+/* The flow hash of a frame whose headers are not all in its first segment. */
 uint32_t
-vtep_tnl_flow_hash(const struct rte_mbuf *m)
+vtep_tnl_flow_hash_slow(const struct rte_mbuf *m)
 {
-	/* Eth + two VLAN tags + IPv4 with options + ports (more than IPv6 + ports). */
-	uint8_t buf[ETH_HDR_LEN + 8 + 60 + 4];
+	uint8_t buf[VTEP_FLOW_HASH_SPAN];
+	uint32_t len = RTE_MIN(m->pkt_len, (uint32_t)sizeof(buf));
 	const uint8_t *p;
-	uint32_t len, off = 12, h;
-	uint16_t etype;
 
-	len = RTE_MIN(m->pkt_len, (uint32_t)sizeof(buf));
 	if (len < ETH_HDR_LEN)
 		return 0;
-	if (likely(m->data_len >= len))
-		p = rte_pktmbuf_mtod(m, const uint8_t *);
-	else if ((p = rte_pktmbuf_read(m, 0, len, buf)) == NULL)
-		return 0;
-	h = rte_hash_crc_8byte(ld64(p), 0x5f3759dfu);
-	h = rte_hash_crc_4byte(ld32(p + 8), h);
-	etype = rd16(p + off);
-	for (int tags = 0; tags < 2 && (etype == RTE_ETHER_TYPE_VLAN ||
-					etype == RTE_ETHER_TYPE_QINQ) && len >= off + 6; tags++) {
-		off += 4;
-		etype = rd16(p + off);
-	}
-	h = rte_hash_crc_4byte(etype, h);
-	off += 2;
-	return flow_hash_l3(h, etype, p + off, len - off);
+	p = rte_pktmbuf_read(m, 0, len, buf);
+	return p != NULL ? vtep_flow_hash_bytes(p, len) : 0;
 }
 
 /*
