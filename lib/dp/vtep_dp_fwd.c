@@ -155,8 +155,9 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 	w->n_dirty = 0;
 }
 
-static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
+static __rte_always_inline void output(const struct dp_tables *t, struct dp_worker *w,
+					struct rte_mbuf *m, const struct dp_md *md, uint16_t out,
+					struct dp_acc *acc);
 static void output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
 
@@ -302,7 +303,7 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 }
 
 /* Egress: VLAN handling for an Ethernet port, encap for a tunnel port. */
-static inline void
+static __rte_always_inline void
 output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
        const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
@@ -383,13 +384,24 @@ fdb_lookup_burst(struct vtep_dp *dp, struct dp_worker *w, const struct vtep_fdb_
 	uint32_t mslot[2 * VTEP_BURST];
 	uint8_t mpos[2 * VTEP_BURST];
 	unsigned int nm = 0;
+	uint64_t pkey = 0;
+	uint32_t pslot = VTEP_FDB_MISS;
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(keys[i])];
-		const struct vtep_fdb_slot *s = &slots[e->slot];
+		const struct dp_fdbc_ent *e;
+		const struct vtep_fdb_slot *s;
 
+		/* Bursts are mostly runs of one flow: the previous key's cache hit again. */
+		if (keys[i] == pkey && pslot != VTEP_FDB_MISS) {
+			out[i] = pslot;
+			continue;
+		}
+		e = &w->fdbc[fdbc_index(keys[i])];
+		s = &slots[e->slot];
 		if (e->key == keys[i] && s->key == keys[i] && s->in_use) {
 			out[i] = e->slot;
+			pkey = keys[i];
+			pslot = e->slot;
 			continue;
 		}
 		mkeys[nm] = keys[i];
@@ -424,6 +436,8 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	const uint64_t *skeys = &keys[n];
 	const uint32_t *dslot = slot, *sslot = &slot[n];
 	uint32_t now_s = vtep_clock_sec();
+	uint32_t tslot = VTEP_FDB_MISS;
+	uint16_t tport = DP_NO_PORT;
 	unsigned int nl = 0;
 	struct dp_acc acc;
 
@@ -449,9 +463,14 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 		if (!md[i].learn)
 			continue;
 		if (sslot[i] != VTEP_FDB_MISS) {
+			/* The previous packet's source, already refreshed. */
+			if (sslot[i] == tslot && md[i].in == tport)
+				continue;
 			s = &slots[sslot[i]];
 			if (s->port == md[i].in || s->is_static) {
 				vtep_fdb_touch(s, now_s);
+				tslot = sslot[i];
+				tport = md[i].in;
 				continue;
 			}
 		}
