@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # Source checks: libraries never print, exit or panic (forbidden tokens in lib/ and
-# drivers/), and every source file carries the SPDX licence line near its top.
+# drivers/), every source file carries the SPDX licence line near its top, and no tracked
+# text file keeps a merge conflict marker.
 #   tools/check-source.sh        exit 0 when clean, 1 with one line per finding
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -24,5 +25,11 @@ for f in $files; do
 		bad=1
 	}
 done
+# A merge that left conflict markers (one did, in README.md, once).
+while IFS= read -r hit; do
+	echo "merge conflict marker: $hit"
+	bad=1
+done < <(git ls-files --cached --others --exclude-standard 2>/dev/null | grep -vE '\.(png|pcap|pcapng|o|gz)$' |
+	xargs -r grep -nIE '^(<{7}|={7}|>{7})( |$)' 2>/dev/null)
 [ "$bad" = 0 ] && echo "check-source: clean"
 exit "$bad"

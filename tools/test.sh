@@ -116,7 +116,8 @@ for t in test/integration/*.sh; do
 	case "$(basename "$t")" in lib.sh) continue ;; esac
 	n=$(basename "$t" .sh)
 	integ "$t" "it:$n" "$TOP/build/app/vtepsw/vtepsw"
-	if [ "$san" = 1 ] && grep -q it_vtepsw_start "$t"; then
+	# again with the sanitizer build if it runs vtepsw or vtepsw-bench
+	if [ "$san" = 1 ] && grep -qE 'it_vtepsw_start|VTEPSW_BENCH' "$t"; then
 		integ "$t" "it-san:$n" "$TOP/build-san/app/vtepsw/vtepsw"
 	fi
 	# with a worker lcore beside the main (control) lcore

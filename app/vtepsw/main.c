@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <rte_common.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_version.h>
@@ -34,6 +35,16 @@
 #define DEFAULT_CTL_SOCKET DEFAULT_CTL_DIR "/vtepsw.sock"
 
 static volatile sig_atomic_t quit;
+static volatile sig_atomic_t exit_status;
+
+/*
+ * Seconds the shutdown may take. EAL cleanup and freeing shared memory take locks that live
+ * in the hugepage shared memory; a DPDK secondary process (dpdk-dumpcap, dpdk-pdump,
+ * dpdk-proc-info) killed while holding one leaves it held forever, and the primary would
+ * spin in rte_eal_cleanup() without end. The config is saved at every change, so nothing is
+ * lost by leaving without the cleanup.
+ */
+#define TEARDOWN_TIMEOUT_S 10
 
 /*
  * Held by the control thread while it changes the datapath model (control housekeeping,
@@ -84,10 +95,42 @@ usage(FILE *f)
 		"2 on a usage or configuration error.\n", DEFAULT_MBUFS);
 }
 
+/* SIGALRM during the shutdown: the cleanup is stuck on a lock; leave without it. */
+static void
+on_teardown_timeout(int sig)
+{
+	static const char msg[] = "vtepsw: shutdown stuck for " RTE_STR(TEARDOWN_TIMEOUT_S)
+		" s (a DPDK secondary process such as dpdk-dumpcap probably died holding a "
+		"shared-memory lock); exiting without EAL cleanup\n";
+	ssize_t n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(exit_status);
+}
+
+/* Bound the rest of the shutdown to TEARDOWN_TIMEOUT_S; @p rc is the exit status then. */
+static void
+arm_teardown_watchdog(int rc)
+{
+	exit_status = rc;
+	signal(SIGALRM, on_teardown_timeout);
+	alarm(TEARDOWN_TIMEOUT_S);
+}
+
 static void
 on_signal(int sig)
 {
+	static const char msg[] = "vtepsw: second signal during shutdown, exiting now\n";
+	ssize_t n;
+
 	(void)sig;
+	if (quit) {
+		n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+		(void)n;
+		_exit(1);
+	}
 	quit = 1;
 }
 
@@ -434,6 +477,7 @@ main(int argc, char **argv)
 	vtep_mgmt_telemetry_detach();
 	pthread_mutex_unlock(&model_lock);
 	VTEP_LOG(MAIN, NOTICE, "stopping");
+	arm_teardown_watchdog(0);
 	if (single)
 		vtep_dp_worker_stop(dp, 0);
 	else
@@ -442,6 +486,7 @@ main(int argc, char **argv)
 	vtep_dp_log_counters(dp);
 	printf("vtepsw: stopped\n");
 out:
+	arm_teardown_watchdog(rc);
 	pthread_mutex_lock(&model_lock);
 	vtep_mgmt_telemetry_detach();
 	pthread_mutex_unlock(&model_lock);

@@ -72,4 +72,20 @@ it_eq "on $ULDEV: the replies arrive in VXLAN VNI 5000" 5 \
 it_check "forwarding went on while captured (vtepctl counters)" test \
 	"$(it_ctl a --json dump-ports vm1 | $PY -c "import json,sys; print(json.load(sys.stdin)['ports'][0]['drops'])")" -eq 0
 it_vtepsw_stop a
+
+# A secondary process that dies holding the shared memory lock (as a dumpcap killed in its
+# EAL init does) must not make vtepsw hang at exit: the shutdown watchdog ends it.
+DEAD=$(cd "$(dirname "$VTEPSW")/../.." && pwd)/test/vtep-dead-secondary
+IT_HUGE_MB=160 IT_VTEPSW_ARGS="--mbufs 4096" it_vtepsw_start b "$IT_DIR/cfg.json" || exit 1
+(ip netns exec "$SWNS" "$DEAD" --file-prefix="${IT_ID}-b" --proc-type=secondary --no-pci \
+	>"$IT_DIR/dead.log" 2>&1) 2>/dev/null
+it_check "the secondary took the lock and died of SIGKILL" grep -q "holding the memory lock" "$IT_DIR/dead.log"
+kill -INT "$VTEPSW_PID_b"
+t0=$SECONDS
+timeout 30 tail --pid="$VTEPSW_PID_b" -f /dev/null
+it_check "vtepsw stops within 20 s although the lock is held" test $((SECONDS - t0)) -le 20
+kill -0 "$VTEPSW_PID_b" 2>/dev/null && kill -9 "$VTEPSW_PID_b"
+wait "$VTEPSW_PID_b"
+it_eq "vtepsw exits with status 0 after a clean stop" 0 "$?"
+it_check "it names the cause" grep -q "shutdown stuck .*died holding a shared-memory lock" "$IT_DIR/vtepsw-b.log"
 it_finish
