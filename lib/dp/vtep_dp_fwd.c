@@ -13,6 +13,7 @@
 #include "vtep_dp_offload.h"
 #include "vtep_dp_priv.h"
 #include "vtep_pkt.h"
+#include "vtep_tunnel_rx_fast.h"
 
 /* Per packet state carried from the ingress stage to the L2 stage. */
 struct dp_md {
@@ -820,7 +821,7 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		bytes += m->pkt_len;
-		if (!vtep_tnl_classify_fast(&t->rxcfg, m, &rx)) {
+		if (!vtep_tnl_rx_fast(&t->rxcfg, m, &rx)) {
 			switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
 			case VTEP_UL_DROP:
 				drop_pkt(w, in, m, rx.drop);

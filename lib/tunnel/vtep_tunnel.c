@@ -16,6 +16,7 @@
 
 #include "vtep_tunnel.h"
 #include "vtep_tunnel_provider.h"
+#include "vtep_tunnel_rx_fast.h"
 
 /*
  * Choices this file makes (the contract header leaves them open):
@@ -564,62 +565,7 @@ bool
 vtep_tnl_classify_fast(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
 		       struct vtep_tnl_rx *rx)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *), *ip = p + ETH_HDR_LEN, *l4;
-	const struct vtep_tunnel_ops *ops;
-	uint32_t plen = m->pkt_len, tot, dst;
-	uint16_t port;
-	uint64_t word;
-
-	/* Flat, long enough for any fast header, IPv4 without options to our MAC. */
-	if (m->data_len != plen || plen < ETH_HDR_LEN + IPV4_HDR_LEN + 16 + ETH_HDR_LEN ||
-	    rd16(p + 12) != RTE_ETHER_TYPE_IPV4 || ip[0] != 0x45 ||
-	    memcmp(p, cfg->local_mac, RTE_ETHER_ADDR_LEN) != 0)
-		return false;
-	memcpy(&dst, ip + 16, 4);
-	tot = rd16(ip + 2);
-	if (cfg->local.family != AF_INET || dst != cfg->local.v4.s_addr ||
-	    (rd16(ip + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) ||
-	    tot < IPV4_HDR_LEN + 16 + ETH_HDR_LEN || ETH_HDR_LEN + tot > plen)
-		return false;
-	l4 = ip + IPV4_HDR_LEN;
-	if (ip[9] == IPPROTO_UDP) {
-		/* The first accepted port (4789 when none is set) and the UDP length equal to
-		 * the IP payload's. */
-		port = cfg->vxlan_ports[0];
-		if (port == 0 && !cfg->vxlan_ports[1] && !cfg->vxlan_ports[2] &&
-		    !cfg->vxlan_ports[3])
-			port = VTEP_VXLAN_PORT;
-		if (port == 0 || rd16(l4 + 2) != port || rd16(l4 + 4) != tot - IPV4_HDR_LEN)
-			return false;
-		ops = tunnel_ops[VTEP_TUNNEL_VXLAN];
-	} else if (ip[9] == GRE_PROTO) {
-		ops = tunnel_ops[VTEP_TUNNEL_NVGRE];
-	} else {
-		return false;
-	}
-	if (!ops->rx_fast || tot - IPV4_HDR_LEN < ops->rx_inner_off + (uint32_t)ETH_HDR_LEN)
-		return false;
-	memcpy(&word, l4 + ops->rx_word_off, 8);
-	if ((rte_be_to_cpu_64(word) & ops->rx_mask) != ops->rx_value)
-		return false;
-	/* Every field, as vtep_tnl_classify() leaves it (a memset here costs more than
-	 * the rest of this function: rep stos). */
-	rx->type = (uint8_t)ops->type;
-	rx->ipv6 = 0;
-	rx->drop = 0;
-	rx->vni = (uint32_t)l4[ops->rx_vni_off] << 16 | (uint32_t)l4[ops->rx_vni_off + 1] << 8 |
-		  l4[ops->rx_vni_off + 2];
-	memset(&rx->remote, 0, sizeof(rx->remote));
-	rx->remote.family = AF_INET;
-	memcpy(&rx->remote.v4.s_addr, ip + 12, 4);
-	rx->l4_off = ETH_HDR_LEN + IPV4_HDR_LEN;
-	rx->inner_off = (uint16_t)(rx->l4_off + ops->rx_inner_off);
-	rx->stt_sport = 0;
-	rx->stt_frame_len = 0;
-	rx->stt_frag_off = 0;
-	rx->stt_payload_len = 0;
-	rx->stt_frame_id = 0;
-	return true;
+	return vtep_tnl_rx_fast(cfg, m, rx);
 }
 
 int
