@@ -587,10 +587,33 @@ vtep_dp_set_bridge(struct vtep_dp *dp, const struct vtep_cfg_bridge *b, char err
 	return 0;
 }
 
+/* Whether the local addresses differ between @p a and @p b. */
+static bool
+vtep_addrs_changed(const struct vtep_cfg_vtep *a, const struct vtep_cfg_vtep *b)
+{
+	return !vtep_ip_equal(&a->local_ip, &b->local_ip) ||
+	       !vtep_ip_equal(&a->local_ip6, &b->local_ip6);
+}
+
+/* STT reassembly limits of every worker from @p v (they can change at run time). */
+static void
+set_reasm_limits(struct vtep_dp *dp, const struct vtep_cfg_vtep *v)
+{
+	uint32_t kb = v->stt_reasm_mem_kb ? v->stt_reasm_mem_kb : 4096;
+	uint32_t ms = v->stt_reasm_timeout_ms ? v->stt_reasm_timeout_ms : 1000;
+
+	for (unsigned int w = 0; w < dp->p.n_workers; w++)
+		if (dp->workers[w]->reasm != NULL)
+			vtep_stt_reasm_set_limits(dp->workers[w]->reasm,
+						  kb * 1024u / dp->p.n_workers, ms);
+}
+
 int
 vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTEP_DP_ERR_MAX])
 {
 	struct vtep_cfg_vtep old = dp->vtep;
+	bool gone[VTEP_MAX_PORTS] = { false };
+	struct dp_neigh *neigh_before;
 	int ret;
 
 	if (v->uplink[0] != '\0') {
@@ -605,6 +628,13 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 			return -EINVAL;
 		}
 	}
+	/* the neighbour table is restored when the change fails */
+	neigh_before = malloc(sizeof(dp->neigh));
+	if (neigh_before == NULL) {
+		set_err(err, "vtep: out of memory");
+		return -ENOMEM;
+	}
+	memcpy(neigh_before, dp->neigh, sizeof(dp->neigh));
 	dp->vtep = *v;
 	dp->vtep.neighbours = NULL;
 	dp->vtep.n_neighbours = 0;
@@ -626,10 +656,51 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 			break;
 		}
 	}
+	/*
+	 * Learned remotes (never in the config, so the loader did not check them) that the new
+	 * settings rule out: no local address of their family any more, the remote is now the
+	 * VTEP itself, or only configured tunnels may decapsulate now. They go in the same
+	 * commit; their MACs are forgotten after it.
+	 */
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		struct dp_mport *mp = &dp->ports[i];
+		const struct vtep_ip *local;
+
+		if (!mp->in_use || !mp->learned)
+			continue;
+		local = mp->tcfg.remote_ip.family == AF_INET ? &dp->vtep.local_ip :
+			&dp->vtep.local_ip6;
+		if (local->family == 0 || vtep_ip_equal(local, &mp->tcfg.remote_ip) ||
+		    dp->vtep.require_known_remote) {
+			mp->in_use = false;
+			gone[i] = true;
+		}
+	}
 	ret = dp_commit(dp, err, VTEP_DP_ERR_MAX);
-	if (ret < 0)
+	if (ret < 0) {
 		dp->vtep = old;
-	return ret;
+		memcpy(dp->neigh, neigh_before, sizeof(dp->neigh));
+		for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++)
+			if (gone[i])
+				dp->ports[i].in_use = true;
+		free(neigh_before);
+		return ret;
+	}
+	free(neigh_before);
+	for (unsigned int i = 0; i < VTEP_MAX_PORTS; i++) {
+		if (!gone[i])
+			continue;
+		vtep_fdb_flush(dp->fdb, -1, (int)i, true);
+		VTEP_LOG(TUNNEL, INFO, "learned tunnel %s removed (%s)", dp->ports[i].tcfg.name,
+			 dp->vtep.require_known_remote ? "require_known_remote is set" :
+			 "the VTEP address changed");
+	}
+	if (old.stt_reasm_mem_kb != dp->vtep.stt_reasm_mem_kb ||
+	    old.stt_reasm_timeout_ms != dp->vtep.stt_reasm_timeout_ms)
+		set_reasm_limits(dp, &dp->vtep);
+	if (vtep_addrs_changed(&old, &dp->vtep))
+		dp_underlay_announce(dp);
+	return 0;
 }
 
 static int

@@ -470,6 +470,83 @@ neigh_probe(struct vtep_dp *dp, struct dp_neigh *n)
 	}
 }
 
+/*
+ * The VTEP addresses changed at run time: announce them (gratuitous ARP, unsolicited
+ * neighbour advertisement to all nodes, RFC 5227 / RFC 4861 sec. 7.2.6) so underlay
+ * neighbours that cached another owner of the address update at once, and send the
+ * multicast reports again soon, now from the new source address.
+ */
+void
+dp_underlay_announce(struct vtep_dp *dp)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t all_nodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const struct in6_addr all_nodes = { .s6_addr = { 0xff, 0x02, [15] = 1 } };
+	static const uint8_t zero[6];
+
+	if (dp->vtep.local_ip.family == AF_INET)
+		send_arp(dp, RTE_ARP_OP_REQUEST, bcast, zero, dp->vtep.local_ip.v4.s_addr);
+	if (dp->vtep.local_ip6.family == AF_INET6)
+		send_nd(dp, ND_NEIGHBOR_ADVERT, all_nodes_mac, &all_nodes, &dp->vtep.local_ip6.v6,
+			false);
+	last_igmp_ms = 0;
+	igmp_reports = 0;
+}
+
+/*
+ * An MLDv1 report (RFC 2710) for IPv6 group @p group into the empty mbuf @p m: sent from the
+ * link-local address of the uplink's MAC (modified EUI-64), as MLD requires, to the group,
+ * hop limit 1, with a hop-by-hop router alert option (RFC 2711). @return false if @p m
+ * has no room.
+ */
+static bool
+build_mld_report(struct rte_mbuf *m, const uint8_t mac[6], const struct in6_addr *group)
+{
+	static const uint8_t hbh[8] = { IPPROTO_ICMPV6, 0, 5, 2, 0, 0, 1, 0 }; /* RA, PadN */
+	struct rte_ether_hdr *eh;
+	struct rte_ipv6_hdr *ip6, pseudo;
+	uint8_t *mld;
+	uint16_t ck;
+
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eh) + sizeof(*ip6) + 8 + 24);
+	if (eh == NULL)
+		return false;
+	ip6 = (struct rte_ipv6_hdr *)(eh + 1);
+	mld = (uint8_t *)(ip6 + 1) + 8;
+	eh->dst_addr.addr_bytes[0] = 0x33;
+	eh->dst_addr.addr_bytes[1] = 0x33;
+	memcpy(eh->dst_addr.addr_bytes + 2, group->s6_addr + 12, 4);
+	memcpy(eh->src_addr.addr_bytes, mac, 6);
+	eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+	ip6->payload_len = rte_cpu_to_be_16(8 + 24);
+	ip6->proto = 0; /* hop-by-hop options */
+	ip6->hop_limits = 1;
+	ip6->src_addr[0] = 0xfe;
+	ip6->src_addr[1] = 0x80;
+	ip6->src_addr[8] = mac[0] ^ 0x02;
+	ip6->src_addr[9] = mac[1];
+	ip6->src_addr[10] = mac[2];
+	ip6->src_addr[11] = 0xff;
+	ip6->src_addr[12] = 0xfe;
+	ip6->src_addr[13] = mac[3];
+	ip6->src_addr[14] = mac[4];
+	ip6->src_addr[15] = mac[5];
+	memcpy(ip6->dst_addr, group->s6_addr, 16);
+	memcpy(ip6 + 1, hbh, sizeof(hbh));
+	memset(mld, 0, 24);
+	mld[0] = MLD_REPORT;
+	memcpy(mld + 8, group->s6_addr, 16);
+	/* the checksum's pseudo-header names ICMPv6 and its length, not the options header */
+	pseudo = *ip6;
+	pseudo.proto = IPPROTO_ICMPV6;
+	pseudo.payload_len = rte_cpu_to_be_16(24);
+	ck = icmp6_cksum(&pseudo, mld, 24);
+	memcpy(mld + 2, &ck, 2);
+	return true;
+}
+
 /* IGMPv2 membership report (RFC 2236) for an IPv4 group; MLDv1 report for IPv6. */
 static void
 send_join(struct vtep_dp *dp, const struct vtep_ip *g)
@@ -521,6 +598,11 @@ send_join(struct vtep_dp *dp, const struct vtep_ip *g)
 
 			memcpy(ig + 2, &ck, 2);
 		}
+		dp_control_tx(dp, m);
+		return;
+	}
+	if (g->family == AF_INET6 && dp->vtep.local_ip6.family == AF_INET6 &&
+	    build_mld_report(m, mac, &g->v6)) {
 		dp_control_tx(dp, m);
 		return;
 	}

@@ -648,3 +648,105 @@ MGMT_METHOD(mgmt_fdb_flush)
 	*result = json_pack("{s:i}", "flushed", ret);
 	return 0;
 }
+
+/* ---------------------------------------------------------------- vtep settings */
+
+/* The keys of the config file's "vtep" object, in its order. */
+static const char *const vtep_keys[] = {
+	"local_ip", "local_ip6", "uplink", "gateway", "gateway6", "udp_port", "mtu",
+	"require_known_remote", "stt_reassembly_kb", "stt_reassembly_timeout_ms", "neighbours",
+	NULL
+};
+
+/*
+ * set-vtep: params are any of the "vtep" keys of the config file with their new values;
+ * null removes a key (its default applies again). The whole result is checked by the
+ * loader (so, e.g., removing local_ip while an IPv4 tunnel or group needs it is refused),
+ * then applied with vtep_dp_set_vtep(), which rebuilds every tunnel template and the
+ * uplink's steering in one commit.
+ */
+MGMT_METHOD(mgmt_set_vtep)
+{
+	struct vtep_mgmt_service *s = ctx;
+	char derr[VTEP_DP_ERR_MAX], names[256];
+	struct vtep_config cur, cand;
+	json_t *doc, *v, *val, *out;
+	const char *key;
+	size_t off = 0;
+	char *text;
+	int ret;
+
+	for (unsigned int i = 0; vtep_keys[i] != NULL; i++)
+		off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", i ? ", " : "",
+					vtep_keys[i]);
+	json_object_foreach(params, key, val) {
+		unsigned int i = 0;
+
+		while (vtep_keys[i] != NULL && strcmp(vtep_keys[i], key) != 0)
+			i++;
+		if (vtep_keys[i] == NULL) {
+			mgmt_err(err, "unknown setting '%.64s' (one of %s)", key, names);
+			return VTEP_MGMT_E_PARAMS;
+		}
+	}
+	if (json_object_size(params) == 0) {
+		mgmt_err(err, "no setting given (one or more of %s)", names);
+		return VTEP_MGMT_E_PARAMS;
+	}
+	key = json_string_value(json_object_get(params, "uplink"));
+	if (key != NULL) {
+		/* said here: the loader would name the port twice ("vm1" (port 'vm1')) */
+		struct vtep_dp_port_info pi;
+		int pidx = vtep_dp_port_find(s->dp, key);
+
+		if (pidx >= 0 && vtep_dp_port_info(s->dp, (unsigned int)pidx, &pi) == 0 &&
+		    (pi.kind != VTEP_DP_PORT_ETH || pi.role != VTEP_PORT_ROLE_UPLINK)) {
+			mgmt_err(err, "vtep.uplink: '%.64s' is not a port with role uplink "
+				 "(add-port --uplink adds one)", key);
+			return VTEP_MGMT_E_PARAMS;
+		}
+	}
+	ret = current_doc(s, &doc, &cur, err);
+	if (ret != 0)
+		return ret;
+	vtep_config_clear(&cur);
+	v = json_object_get(doc, "vtep");
+	if (!json_is_object(v)) {
+		v = json_object();
+		json_object_set_new(doc, "vtep", v);
+	}
+	json_object_foreach(params, key, val) {
+		if (json_is_null(val))
+			json_object_del(v, key);
+		else
+			json_object_set(v, key, val);
+	}
+	ret = check_candidate(doc, NULL, -1, "", &cand, err);
+	json_decref(doc);
+	if (ret != 0)
+		return ret;
+	ret = vtep_dp_set_vtep(s->dp, &cand.vtep, derr);
+	vtep_config_clear(&cand);
+	if (ret < 0) {
+		mgmt_err(err, "%s", derr);
+		return mgmt_code_of_errno(ret);
+	}
+	/* answer with the values now in force, as show reports them */
+	ret = mgmt_export(s, &cur);
+	out = json_object();
+	if (ret == 0) {
+		json_t *now = mgmt_vtep_json(&cur.vtep);
+
+		json_object_foreach(params, key, val) {
+			json_t *x = json_object_get(now, key);
+
+			json_object_set(out, key, x != NULL ? x : json_null());
+		}
+		json_decref(now);
+	}
+	vtep_config_clear(&cur);
+	text = json_dumps(out, JSON_COMPACT);
+	VTEP_LOG(CTL, NOTICE, "vtepctl: vtep settings changed: %.400s", text ? text : "?");
+	free(text);
+	return finish(s, out, result, err);
+}

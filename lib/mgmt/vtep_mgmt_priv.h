@@ -56,6 +56,8 @@ int mgmt_persist(struct vtep_mgmt_service *s, json_t *result, char err[VTEP_MGMT
 
 json_t *mgmt_ip_json(const struct vtep_ip *ip);
 json_t *mgmt_mac_json(const uint8_t mac[6]);
+/** The "vtep" settings as show reports them (the keys of the config file). */
+json_t *mgmt_vtep_json(const struct vtep_cfg_vtep *v);
 /** Counters of a port or tunnel, with the non-zero drop reasons. */
 void mgmt_counters_json(json_t *o, const struct vtep_dp_counters *c);
 
@@ -82,5 +84,6 @@ MGMT_METHOD(mgmt_del_segment);
 MGMT_METHOD(mgmt_fdb_add);
 MGMT_METHOD(mgmt_fdb_del);
 MGMT_METHOD(mgmt_fdb_flush);
+MGMT_METHOD(mgmt_set_vtep);
 
 #endif

@@ -34,6 +34,7 @@ static const struct vtep_mgmt_method methods[] = {
 	{ "fdb-add", mgmt_fdb_add },
 	{ "fdb-del", mgmt_fdb_del },
 	{ "fdb-flush", mgmt_fdb_flush },
+	{ "set-vtep", mgmt_set_vtep },
 };
 
 void

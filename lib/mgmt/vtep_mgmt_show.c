@@ -124,10 +124,9 @@ bridge_json(const struct vtep_config *c)
 			 "standalone", "mac_aging_s", (int)c->bridge.mac_aging_s);
 }
 
-static json_t *
-vtep_json(const struct vtep_config *c)
+json_t *
+mgmt_vtep_json(const struct vtep_cfg_vtep *v)
 {
-	const struct vtep_cfg_vtep *v = &c->vtep;
 	json_t *o = json_object(), *nb = json_array();
 
 	json_object_set_new(o, "local_ip", prefixed_ip_json(&v->local_ip, v->prefix_len));
@@ -138,6 +137,8 @@ vtep_json(const struct vtep_config *c)
 	json_object_set_new(o, "udp_port", json_integer(v->udp_port));
 	json_object_set_new(o, "mtu", json_integer(v->mtu));
 	json_object_set_new(o, "require_known_remote", json_boolean(v->require_known_remote));
+	json_object_set_new(o, "stt_reassembly_kb", json_integer(v->stt_reasm_mem_kb));
+	json_object_set_new(o, "stt_reassembly_timeout_ms", json_integer(v->stt_reasm_timeout_ms));
 	for (unsigned int i = 0; i < v->n_neighbours; i++)
 		json_array_append_new(nb, json_pack("{s:o, s:o}", "ip",
 						    mgmt_ip_json(&v->neighbours[i].ip), "mac",
@@ -256,7 +257,7 @@ MGMT_METHOD(mgmt_show)
 	json_object_set_new(r, "config_file", s->config_path ? json_string(s->config_path) :
 			    json_null());
 	json_object_set_new(r, "bridge", bridge_json(&c));
-	json_object_set_new(r, "vtep", vtep_json(&c));
+	json_object_set_new(r, "vtep", mgmt_vtep_json(&c.vtep));
 	json_object_set_new(r, "ports", ports);
 	json_object_set_new(r, "tunnels", tnls);
 	json_object_set_new(r, "segments", segs);

@@ -276,6 +276,13 @@ struct rte_mbuf *vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf 
 				      struct vtep_tnl_rx *rx, uint64_t now_ms,
 				      unsigned int *reason);
 
+/**
+ * Change the memory cap and timeout at run time (control thread, while the owning worker
+ * runs). The worker sees the new values from its next segment; frames already held beyond
+ * a lower cap are evicted, oldest first, as new segments arrive.
+ */
+void vtep_stt_reasm_set_limits(struct vtep_stt_reasm *r, uint32_t mem_cap_bytes,
+			       uint32_t timeout_ms);
 /** Drop frames older than the timeout. @return how many frames expired. */
 unsigned int vtep_stt_reasm_expire(struct vtep_stt_reasm *r, uint64_t now_ms);
 

@@ -69,6 +69,19 @@ it_eq "show --json: segment" "[{'vlan': 100, 'vni': 5000, 'flood': ['kern'], 'mc
 it_eq "show --json: vm3 is an access port of VLAN 200 with link up" "access 200 up" \
 	"$(jget "' '.join(str(p[k]) for p in d['ports'] if p['name'] == 'vm3' for k in ('mode', 'vlan', 'link'))" \
 		<"$IT_DIR/show.json")"
+it_eq "the management socket has mode 0660" 660 "$(stat -c %a "$IT_DIR/ctl-a.sock")"
+cpids=()
+for i in 1 2 3 4 5 6 7 8; do
+	ctl --json show >"$IT_DIR/conc.$i" 2>&1 &
+	cpids+=("$!")
+done
+wait "${cpids[@]}"
+it_eq "8 clients at once all get the full answer" "8" \
+	"$(cat "$IT_DIR"/conc.* | $PY -c "import json,sys; t=sys.stdin.read(); dec=json.JSONDecoder(); n=i=0
+while i < len(t):
+    d, i = dec.raw_decode(t, i); n += [p['name'] for p in d['ports']] == ['up0', 'vm1', 'vm2', 'vm3']
+    while i < len(t) and t[i].isspace(): i += 1
+print(n)")"
 it_eq "list-ports" "up0 vm1 vm2 vm3" "$(ctl list-ports | tr '\n' ' ' | sed 's/ $//')"
 it_eq "list-tunnels" "kern" "$(ctl list-tunnels)"
 it_eq "list-segments --json" "[100]" "$(ctl --json list-segments | jget "d")"
@@ -172,12 +185,12 @@ for c in show list-ports list-tunnels list-segments dump-ports dump-tunnels dump
 done
 for c in show list-ports list-tunnels list-segments add-port del-port add-tunnel del-tunnel \
 	add-segment del-segment fdb-show fdb-add fdb-del fdb-flush dump-ports dump-tunnels \
-	dump-segments drop-stats set-log-level pmd-stats-show pmd-stats-clear; do
+	dump-segments drop-stats set-log-level set-vtep pmd-stats-show pmd-stats-clear; do
 	out=$("$VTEPCTL" "$c" --help 2>&1)
 	it_check "$c --help" sh -c "[ \$? = 0 ] && echo \"\$1\" | head -1 | grep -q '^Usage: vtepctl .* $c'" _ "$out"
 done
 it_check "vtepctl --help lists every command" sh -c \
-	"[ \$('$VTEPCTL' --help | grep -cE '^  (show|list-|add-|del-|fdb-|dump-|drop-|set-|pmd-)') = 21 ]"
+	"[ \$('$VTEPCTL' --help | grep -cE '^  (show|list-|add-|del-|fdb-|dump-|drop-|set-|pmd-)') = 22 ]"
 
 # ---------------------------------------------------------------- change commands
 it_log "== change commands"
@@ -201,12 +214,44 @@ it_eq "the config file: trunks of vm5, UDP port and ofport of t3" "[100, 300, 30
 it_eq "fdb-show: the static entries" "$VM4_MAC vm4 static,02:00:00:00:03:01 t2 static" \
 	"$(ctl --json fdb-show | jget "','.join(' '.join((e['mac'], e['port'], e['type'])) for e in d['entries'] if e['type'] == 'static')")"
 
+# set-vtep: the VTEP's own settings, live and saved (the wire is checked in vxlan_kernel.sh)
+out=$(ctl set-vtep mtu=1400 udp_port=4790 gateway=10.99.0.254 stt_reassembly_kb=2048 \
+	require_known_remote=yes neighbours='[{"ip": "10.99.0.77", "mac": "02:00:00:00:77:77"}]')
+it_check "set-vtep reports the values in force and the file" sh -c "echo '$out' | grep -q '^ok: .*mtu=1400 .*udp_port=4790 .*gateway=10.99.0.254.* (saved to $CFG)'"
+it_eq "show --json: the new vtep settings" "1400 4790 10.99.0.254 2048 True 02:00:00:00:77:77" \
+	"$(ctl --json show | jget "d['vtep']['mtu'], d['vtep']['udp_port'], d['vtep']['gateway'], d['vtep']['stt_reassembly_kb'], d['vtep']['require_known_remote'], d['vtep']['neighbours'][0]['mac']" | tr -d "(),'")"
+it_check "show (human): the vtep line" sh -c "'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' show | grep -q '^vtep: local_ip 10.99.0.1/24, local_ip6 -, uplink up0, gateway 10.99.0.254, udp_port 4790, mtu 1400'"
+it_check "show: tunnel kern now uses UDP port 4790" sh -c "'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' show | grep -qE '^kern +[0-9]+ +vxlan +10.99.0.2 +4790 '"
+it_eq "the config file has the new vtep settings" "1400 4790 10.99.0.254 2048 True" \
+	"$(saved "d['vtep']['mtu'], d['vtep']['udp_port'], d['vtep']['gateway'], d['vtep']['stt_reassembly_kb'], d['vtep']['require_known_remote']" | tr -d "(),'")"
+it_eq "set-vtep --json: the result" "{'mtu': 1400, 'saved': '$CFG'}" \
+	"$(ctl --json set-vtep mtu=1400 | jget "d")"
+
 # restart from the saved file: the same configuration comes back
-snap() { ctl --json show | jget "[(p['name'], p['ofport'], p['mode'], p.get('vlan'), p.get('trunks'), p['devargs']) for p in d['ports']], [(t['name'], t['type'], t['remote_ip'], t['ofport']) for t in d['tunnels']], d['segments'], d['fdb']['static']"; }
+snap() { ctl --json show | jget "[(p['name'], p['ofport'], p['mode'], p.get('vlan'), p.get('trunks'), p['devargs']) for p in d['ports']], [(t['name'], t['type'], t['remote_ip'], t['ofport']) for t in d['tunnels']], d['segments'], d['fdb']['static'], d['vtep']"; }
 before=$(snap)
 it_vtepsw_stop a
 it_vtepsw_start a "$CFG" || exit 1
-it_eq "after a restart from the saved file, show is the same" "$before" "$(snap)"
+it_eq "after a restart from the saved file, show is the same (vtep settings too)" "$before" "$(snap)"
+it_check "set-vtep KEY= removes a setting: its default applies again" \
+	ctl set-vtep mtu= udp_port= gateway= stt_reassembly_kb= require_known_remote=no neighbours=
+it_eq "show --json: the defaults are back" "1500 4789 None 4096 False []" \
+	"$(ctl --json show | jget "d['vtep']['mtu'], d['vtep']['udp_port'], d['vtep']['gateway'], d['vtep']['stt_reassembly_kb'], d['vtep']['require_known_remote'], d['vtep']['neighbours']" | tr -d "(),'")"
+it_eq "the config file has no vtep key but local_ip and uplink" "['local_ip', 'uplink']" \
+	"$(saved "sorted(d['vtep'])")"
+it_check "VXLAN to the kernel VTEP works again on port 4789" it_ping vm1 192.168.50.2 3
+it_capture_start kp ul1 "$IT_DIR/na.pcap"
+it_check "set-vtep local_ip6 adds an IPv6 VTEP address" ctl set-vtep local_ip6=fd00:99::1/64
+it_capture_stop "$IT_DIR/na.pcap"
+it_eq "... announced with an unsolicited neighbour advertisement to all nodes (tshark)" 1 \
+	"$(it_tcount "$IT_DIR/na.pcap" "icmpv6.type == 136 && icmpv6.nd.na.target_address == fd00:99::1 && ipv6.dst == ff02::1 && icmpv6.nd.na.flag.s == 0 && icmpv6.nd.na.flag.o == 1 && icmpv6.opt.linkaddr == $(it_mac sw ul0)")"
+it_check "... an IPv6 tunnel can then be added" ctl add-tunnel t6 vxlan fd00:99::2
+it_eq "... and local_ip6 cannot go while it exists" \
+	"vtepctl: set-vtep: tunnel 't6': an IPv6 remote needs vtep.local_ip6" \
+	"$(ctl set-vtep local_ip6= 2>&1 >/dev/null)"
+it_check "... once the tunnel is gone it can" sh -c "'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' del-tunnel t6 >/dev/null &&
+	'$VTEPCTL' -s '$IT_DIR/ctl-a.sock' set-vtep local_ip6= >/dev/null"
+it_eq "no local_ip6 in the file" "False" "$(saved "'local_ip6' in d['vtep']")"
 
 # deletions, each saved
 it_check "fdb-del static entry" ctl fdb-del 300 02:00:00:00:03:01
@@ -304,6 +349,30 @@ expect_err 1 "port \"vm3\" does not carry VLAN 100" fdb-add 100 02:00:00:00:00:0
 expect_err 1 "did not probe" add-port bad net_nosuchdriver0
 expect_err 1 "is the VTEP uplink" del-port up0
 expect_err 1 "in the flood list of segment VLAN 100" del-tunnel kern
+# set-vtep: bad settings change nothing
+expect_err 2 "set-vtep: expected KEY=VALUE... " set-vtep
+expect_err 2 "set-vtep: expected KEY=VALUE, got 'mtu'" set-vtep mtu
+expect_err 2 "set-vtep: udp_port 'abc' is not an integer" set-vtep udp_port=abc
+expect_err 2 "set-vtep: require_known_remote: 'maybe' is not yes or no" set-vtep require_known_remote=maybe
+expect_err 2 "set-vtep: mtu given twice" set-vtep mtu=1400 mtu=1500
+expect_err 2 "set-vtep: neighbours: not JSON" set-vtep neighbours='[{'
+expect_err 1 "set-vtep: unknown setting 'local_ipv4' (one of local_ip, local_ip6," set-vtep mtu=1400 local_ipv4=10.0.0.1
+expect_err 1 "vtep.udp_port: UDP port 70000 is outside 1..65535" set-vtep udp_port=70000
+expect_err 1 "vtep.udp_port: UDP port 0 is outside 1..65535" set-vtep udp_port=0
+expect_err 1 "vtep.mtu: MTU 100 is outside 576..9216" set-vtep mtu=100
+expect_err 1 "vtep.stt_reassembly_kb: .* 1 is outside 64..1048576" set-vtep stt_reassembly_kb=1
+expect_err 1 "vtep.local_ip: \"10.99.0.300\" is not an IPv4 address" set-vtep local_ip=10.99.0.300
+expect_err 1 "vtep.local_ip: \"2001:db8::1\" is not an IPv4 address" set-vtep local_ip=2001:db8::1
+expect_err 1 "vtep.local_ip: 224.0.0.5 is not a unicast address" set-vtep local_ip=224.0.0.5
+expect_err 1 "vtep.local_ip6: \"10.0.0.1\" is not an IPv6 address" set-vtep local_ip6=10.0.0.1
+expect_err 1 "tunnel 'kern': an IPv4 remote needs vtep.local_ip" set-vtep local_ip=
+expect_err 1 "tunnel 'kern': 10.99.0.2 is the VTEP's own address" set-vtep local_ip=10.99.0.2
+expect_err 1 "vtep.gateway: the gateway 10.99.0.1 is the VTEP's own address" set-vtep gateway=10.99.0.1
+expect_err 1 "vtep.gateway6: a gateway needs vtep.local_ip6" set-vtep gateway6=2001:db8::1
+expect_err 1 "vtep.uplink: 'vm1' is not a port with role uplink (add-port --uplink adds one)" set-vtep uplink=vm1
+expect_err 1 "vtep.uplink: 'kern' is not a port with role uplink" set-vtep uplink=kern
+expect_err 1 "vtep.uplink: unknown port \"nope\"" set-vtep uplink=nope
+expect_err 1 "vtep.neighbours\[0\]: mac: required key missing\|vtep.neighbours\[0\].*mac" set-vtep neighbours='[{"ip": "10.99.0.5"}]'
 # the socket is missing
 expect_err 1 "cannot connect to $IT_DIR/nope.sock: No such file or directory" --socket "$IT_DIR/nope.sock" show
 it_eq "after every error, show --json is unchanged" "$state0" "$(state)"
@@ -336,6 +405,10 @@ it_eq "wrong type" "-32602 vlan: must be an integer" \
 	"$(rpc '{"jsonrpc":"2.0","method":"del-segment","params":{"vlan":"100"},"id":1}')"
 it_eq "oversized request" "-32600 request too large: more than 65536 bytes" \
 	"$(rpc "{\"jsonrpc\":\"2.0\",\"method\":\"show\",\"id\":1,\"params\":{\"x\":\"$(head -c 70000 /dev/zero | tr '\0' a)\"}}")"
+it_eq "set-vtep: a value of the wrong type" "-32602 vtep.udp_port: expected an integer" \
+	"$(rpc '{"jsonrpc":"2.0","method":"set-vtep","params":{"udp_port":"4790"},"id":1}' | sed 's/, got.*//')"
+it_eq "set-vtep: no setting" "-32602 no setting given" \
+	"$(rpc '{"jsonrpc":"2.0","method":"set-vtep","params":{},"id":1}' | sed 's/ (.*//')"
 it_eq "after the raw errors, nothing changed" "$state0" "$(state)"
 
 # a config file that cannot be written: the change applies, the error says it was not saved
@@ -350,6 +423,16 @@ it_eq "... the segment is live" "[100, 400]" "$(ctl --json list-segments | jget 
 mv "$IT_DIR/conf.away" "$IT_DIR/conf"
 it_check "the next change saves everything again" ctl del-segment 400
 it_eq "the file matches the live state" "[100]" "$(saved "[s['vlan'] for s in d['segments']]")"
+
+# replacing the uplink at run time (README): detach, remove, add the new one, attach
+it_check "set-vtep uplink= detaches the uplink" ctl set-vtep uplink=
+it_check "... the VM no longer reaches the kernel VTEP" it_noping vm1 192.168.50.2 2
+it_check "... the old uplink can be removed" ctl del-port up0
+it_check "... a new uplink added on the same interface" ctl add-port up1 net_af_packet9,iface=ul0 --uplink
+it_check "... and attached" ctl set-vtep uplink=up1
+it_check "VXLAN to the kernel VTEP works through the new uplink" it_ping vm1 192.168.50.2 4
+it_eq "the file has the new uplink" "up1 ['up1']" \
+	"$(saved "d['vtep']['uplink'], [p['name'] for p in d['ports'] if p.get('role') == 'uplink']" | tr -d "(),'" | sed "s/\[/['/;s/\]/']/")"
 
 it_vtepsw_stop a
 

@@ -56,7 +56,7 @@ comp() { # words... (the last one is being completed)
 	' _ "$DEPLOY/vtepctl.bash-completion" "$VTEPCTL" "$@"
 }
 S=$IT_DIR/ctl-gateway.sock
-it_eq "completion: every command" 21 "$(comp "" | wc -w)"
+it_eq "completion: every command" 22 "$(comp "" | wc -w)"
 it_eq "completion: commands starting with add-" "add-port add-segment add-tunnel" "$(comp add-)"
 it_eq "completion: port names of the running switch" "rack-a rack-b storage underlay" \
 	"$(comp --socket "$S" del-port "")"
@@ -69,12 +69,34 @@ it_eq "completion: a tunnel already listed is not offered again" "hv13,hv11,dc2-
 it_eq "completion: fdb-add's target after VLAN and MAC" "rack-a rack-b" \
 	"$(comp --socket "$S" fdb-add 300 52:54:00:00:00:01 rack)"
 it_eq "completion: tunnel types" "nvgre stt vxlan" "$(comp add-tunnel t9 "")"
+it_eq "completion: set-vtep's keys" "local_ip6= local_ip=" "$(comp set-vtep mtu=1400 local)"
+it_eq "completion: set-vtep uplink= offers ports" "uplink=rack-a uplink=rack-b" \
+	"$(comp --socket "$S" set-vtep uplink=rack)"
+it_eq "completion: set-vtep with '=' as a word break" "no yes" \
+	"$(comp set-vtep require_known_remote = "")"
 it_eq "completion: add-port's options" "--help --json --mac --mtu --ofport --rx-queues --trunks --uplink --vlan" \
 	"$(comp add-port p x --)"
 it_check "completion: log components and levels" sh -c "echo '$(comp set-log-level "")' | grep -q 'debug' &&
 	echo '$(comp set-log-level "")' | grep -q 'underlay'"
 it_vtepsw_stop hypervisor
 it_vtepsw_stop gateway
+
+# the default management socket, in a private mount namespace with its own /run: vtepsw
+# creates /run/vtepsw and the socket with mode 0660, and vtepctl finds it with no --socket
+echo '{"ports": [{"name": "p0", "devargs": "net_ring60"}]}' >"$IT_DIR/min.json"
+out=$(env -u VTEPCTL_SOCKET unshare -m --propagation private sh -c '
+	mount -t tmpfs tmpfs /run || exit 10
+	"$1" -l 0 --no-huge -m 128 --no-pci --file-prefix "$2" --log-level lib.eal:warning \
+		-- --config "$3" >"$4" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do [ -S /run/vtepsw/vtepsw.sock ] && break; sleep 0.1; done
+	echo "$(stat -c %a /run/vtepsw) $(stat -c %a /run/vtepsw/vtepsw.sock) $("$5" list-ports)"
+	kill -INT $pid
+	wait $pid
+	echo "exit $?"
+' _ "$VTEPSW" "${IT_ID}-def" "$IT_DIR/min.json" "$IT_DIR/vtepsw-def.log" "$VTEPCTL" 2>&1)
+it_eq "default socket: /run/vtepsw (0755) holds vtepsw.sock (0660), vtepctl finds it" \
+	"755 660 p0 exit 0" "$(echo $out)"
 
 # the systemd unit, with ExecStart pointing at this build
 if command -v systemd-analyze >/dev/null; then

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Live changes under traffic: two continuous ping streams on segment VLAN 100 / VNI 5000
 # (one between two local VMs, one over VXLAN to a Linux kernel VTEP) run while vtepctl adds
-# and removes ports, tunnels, segments and static MACs of other VLANs again and again. The
+# and removes ports, tunnels, segments and static MACs of other VLANs, and changes the VTEP's
+# MTU, gateway and STT limits (every tunnel re-templated), again and again. The
 # unaffected segment must lose nothing (every ping answered, vtepsw drops nothing on its
 # ports), and its ports are never restarted (same ethdev, device counters only grow).
 # Run with a single lcore and with a separate worker lcore.
@@ -37,12 +38,14 @@ churn() {
 	while [ ! -e "$IT_DIR/stop" ]; do
 		"${c[@]}" add-tunnel t2 vxlan 10.99.0.3 &&
 		"${c[@]}" add-segment 300 7000 --flood t2 &&
+		"${c[@]}" set-vtep mtu=1400 gateway=10.99.0.254 stt_reassembly_kb=1024 &&
 		"${c[@]}" add-port vm3 net_af_packet3,iface=p-vm3 --vlan 300 &&
 		"${c[@]}" add-port vm4 net_af_packet4,iface=p-vm4 --trunks 300,400 &&
 		"${c[@]}" fdb-add 300 02:00:00:00:03:01 t2 &&
 		"${c[@]}" add-tunnel t3 nvgre 10.99.0.3 &&
 		"${c[@]}" add-segment 400 8000 --flood t2,t3 &&
 		"${c[@]}" fdb-flush --vlan 300 &&
+		"${c[@]}" set-vtep mtu= gateway= stt_reassembly_kb= &&
 		"${c[@]}" del-segment 400 &&
 		"${c[@]}" del-tunnel t3 &&
 		"${c[@]}" fdb-del 300 02:00:00:00:03:01 &&
@@ -50,7 +53,7 @@ churn() {
 		"${c[@]}" del-port vm3 &&
 		"${c[@]}" del-segment 300 &&
 		"${c[@]}" del-tunnel t2 || { echo "churn: a change failed" >&2; return 1; }
-		n=$((n + 15))
+		n=$((n + 17))
 		echo "$n" >"$IT_DIR/changes"
 	done
 	return 0

@@ -803,6 +803,47 @@ START_TEST(test_reasm_cap)
 }
 END_TEST
 
+/* vtep_stt_reasm_set_limits(): a shorter timeout and a lower cap apply to held frames. */
+START_TEST(test_reasm_set_limits)
+{
+	uint32_t bl = rte_pktmbuf_data_room_size(g_pool);
+	struct vtep_stt_reasm *r = mk_reasm(1 << 20, 16);
+	struct vtep_stt_reasm_stats st;
+	struct frame_segs a, b;
+	struct vtep_tnl_rx rx;
+	unsigned int reason;
+	int i;
+
+	mk_segs(&a, 7, 700, 1500);
+	mk_segs(&b, 8, 800, 1500);
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(feed(r, a.seg[i], T0, &reason, &rx));
+	vtep_stt_reasm_set_limits(r, 1 << 20, 100);
+	ck_assert_uint_eq(vtep_stt_reasm_expire(r, T0 + 99), 0);
+	ck_assert_uint_eq(vtep_stt_reasm_expire(r, T0 + 100), 1);
+	/* 0 is not a limit: ignored */
+	vtep_stt_reasm_set_limits(r, 0, 0);
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(feed(r, a.seg[i], T0 + 200, &reason, &rx));
+	ck_assert_uint_eq(vtep_stt_reasm_expire(r, T0 + 299), 0);
+	/* cap lowered to 4 buffers below 3 held: the second segment of b evicts frame a */
+	vtep_stt_reasm_set_limits(r, 4 * bl, 100);
+	ck_assert_ptr_null(feed(r, b.seg[0], T0 + 201, &reason, &rx));
+	vtep_stt_reasm_stats(r, &st);
+	ck_assert_uint_eq(st.frames_held, 2);
+	ck_assert_uint_eq(st.cap_reached, 0);
+	ck_assert_ptr_null(feed(r, b.seg[1], T0 + 202, &reason, &rx));
+	vtep_stt_reasm_stats(r, &st);
+	ck_assert_uint_eq(st.frames_held, 1);
+	ck_assert_uint_eq(st.cap_reached, 1);
+	ck_assert_uint_le(st.bytes_held, 4 * bl);
+	vtep_stt_reasm_free(r);
+	free_segs(&a);
+	free_segs(&b);
+	check_no_leak();
+}
+END_TEST
+
 START_TEST(test_reasm_table_full)
 {
 	struct vtep_stt_reasm *r = mk_reasm(1 << 22, 2);
@@ -931,6 +972,7 @@ stt_suite(void)
 	tcase_add_test(tc, test_reasm_timeout);
 	tcase_add_test(tc, test_reasm_bad_segments);
 	tcase_add_test(tc, test_reasm_cap);
+	tcase_add_test(tc, test_reasm_set_limits);
 	tcase_add_test(tc, test_reasm_table_full);
 	tcase_add_test(tc, test_reasm_flood);
 	tcase_add_test(tc, test_reasm_unsegmented);

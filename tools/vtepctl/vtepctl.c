@@ -50,8 +50,12 @@ struct cmd {
 	struct arg args[MAX_ARGS];
 	vtepctl_printer print;
 	const char *list_key, *list_field; /* list-* commands: print one field per element */
-	bool level_form;                    /* set-log-level [COMPONENT] LEVEL */
+	int form;                           /* FORM_*: how positional arguments are read */
 };
+
+#define FORM_ARGS 0     /* the args table */
+#define FORM_LEVEL 1    /* set-log-level [COMPONENT] LEVEL */
+#define FORM_KV 2       /* set-vtep KEY=VALUE... */
 
 static const struct cmd cmds[] = {
 	{ "show", "show", "bridge, VTEP address, ports, tunnels and segments at a glance",
@@ -154,7 +158,26 @@ static const struct cmd cmds[] = {
 	  "LEVEL: emerg, alert, crit, err, warning, notice, info, debug. COMPONENT: main,\n"
 	  "config, port, dp, fdb, tunnel, underlay, ctl or all (the default).",
 	  { { NULL, "[COMPONENT] LEVEL", NULL, A_STR, false, NULL, "" } },
-	  print_log_levels, NULL, NULL, true },
+	  print_log_levels, NULL, NULL, FORM_LEVEL },
+	{ "set-vtep", "set-vtep", "change VTEP settings live (address, UDP port, MTU, gateway, ...)",
+	  "Each KEY is a key of the config file's \"vtep\" object; an empty VALUE removes it, so\n"
+	  "its default applies again. The new settings are checked as a whole configuration,\n"
+	  "then every tunnel is re-templated and the uplink's steering updated without a restart.\n"
+	  "Frames sent to the old address or UDP port are dropped from then on and counted\n"
+	  "(tnl_not_for_us, uplink_other).\n"
+	  "  local_ip=IP[/LEN]   IPv4 VTEP address (tunnel source), prefix default 24\n"
+	  "  local_ip6=IP[/LEN]  IPv6 VTEP address, prefix default 64\n"
+	  "  gateway=IP          IPv4 next hop for remotes off the local_ip subnet\n"
+	  "  gateway6=IP         IPv6 next hop\n"
+	  "  udp_port=PORT       VXLAN UDP port (default 4789)\n"
+	  "  mtu=BYTES           underlay MTU, 576..9216 (default 1500)\n"
+	  "  uplink=PORT         the uplink port (role uplink); empty detaches it\n"
+	  "  require_known_remote=yes|no   decapsulate only from configured tunnels\n"
+	  "  stt_reassembly_kb=KIB  stt_reassembly_timeout_ms=MS   STT reassembly limits\n"
+	  "  neighbours=JSON     static ARP/ND entries, e.g. '[{\"ip\":\"10.0.0.2\",\"mac\":\"...\"}]'\n"
+	  "Example: vtepctl set-vtep local_ip=192.0.2.10/24 gateway=192.0.2.1 udp_port=4790",
+	  { { NULL, "KEY=VALUE...", NULL, A_STR, false, NULL, "" } },
+	  print_change, NULL, NULL, FORM_KV },
 	{ "pmd-stats-show", "pmd-stats-show", "per-worker busy/idle cycles and cycles per packet",
 	  "Like ovs-appctl dpif-netdev/pmd-stats-show: per worker lcore the packets received,\n"
 	  "poll iterations, share of cycles spent on iterations that had packets, cycles per\n"
@@ -209,7 +232,7 @@ cmd_help(const struct cmd *c)
 	printf("Usage: ");
 	cmd_synopsis(c, stdout);
 	printf("\n%s: %s.\n%s\n", c->name, c->summary, c->help);
-	if (n_args(c) > 0 && !c->level_form) {
+	if (n_args(c) > 0 && c->form == FORM_ARGS) {
 		printf("\n");
 		for (unsigned int i = 0; i < n_args(c); i++) {
 			const struct arg *a = &c->args[i];
@@ -317,6 +340,58 @@ set_value(const struct cmd *c, const struct arg *a, json_t *params, const char *
 	json_object_set_new(params, a->key, v);
 }
 
+/*
+ * One KEY=VALUE of set-vtep. Numbers and booleans of known keys are sent as JSON numbers
+ * and booleans, "neighbours" as the JSON it is, an empty value as null; vtepsw checks the
+ * rest (an unknown key is sent as a string and vtepsw names it).
+ */
+static void
+set_kv(const struct cmd *c, json_t *params, const char *arg)
+{
+	static const char *const ints[] = { "udp_port", "mtu", "stt_reassembly_kb",
+					    "stt_reassembly_timeout_ms", NULL };
+	const char *eq = strchr(arg, '=');
+	char key[64];
+	json_t *v = NULL;
+
+	if (eq == NULL || eq == arg || (size_t)(eq - arg) >= sizeof(key))
+		die(EXIT_USAGE, "%s: expected KEY=VALUE, got '%s' (see vtepctl %s --help)", c->name,
+		    arg, c->name);
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	eq++;
+	if (json_object_get(params, key) != NULL)
+		die(EXIT_USAGE, "%s: %s given twice", c->name, key);
+	for (unsigned int i = 0; ints[i] != NULL && *eq != '\0'; i++)
+		if (strcmp(ints[i], key) == 0)
+			v = json_integer(parse_int(c, key, eq));
+	if (v != NULL) {
+		/* a number */
+	} else if (*eq == '\0') {
+		v = json_null();
+	} else if (strcmp(key, "require_known_remote") == 0) {
+		if (strcmp(eq, "yes") == 0 || strcmp(eq, "true") == 0 || strcmp(eq, "1") == 0)
+			v = json_true();
+		else if (strcmp(eq, "no") == 0 || strcmp(eq, "false") == 0 || strcmp(eq, "0") == 0)
+			v = json_false();
+		else
+			die(EXIT_USAGE, "%s: %s: '%s' is not yes or no", c->name, key, eq);
+	} else if (strcmp(key, "neighbours") == 0) {
+		json_error_t jerr;
+
+		v = json_loads(eq, JSON_DECODE_ANY, &jerr);
+		if (v == NULL)
+			die(EXIT_USAGE, "%s: neighbours: not JSON (%s), e.g. "
+			    "'[{\"ip\":\"10.0.0.2\",\"mac\":\"02:00:00:00:00:02\"}]'", c->name,
+			    jerr.text);
+	} else {
+		v = json_string(eq);
+	}
+	if (v == NULL)
+		die(EXIT_FAIL, "out of memory");
+	json_object_set_new(params, key, v);
+}
+
 /* Global options accepted after the command too. @return args consumed (0: not global). */
 static int global_opt(int argc, char **argv, int i);
 
@@ -364,7 +439,15 @@ build_params(const struct cmd *c, int argc, char **argv, json_t *params, struct 
 			set_value(c, a, params, argv[++i]);
 		}
 	}
-	if (c->level_form) {
+	if (c->form == FORM_KV) {
+		if (npos == 0)
+			die(EXIT_USAGE, "%s: expected KEY=VALUE... (see vtepctl %s --help)", c->name,
+			    c->name);
+		for (unsigned int k = 0; k < npos; k++)
+			set_kv(c, params, pos[k]);
+		return;
+	}
+	if (c->form == FORM_LEVEL) {
 		if (npos < 1 || npos > 2)
 			die(EXIT_USAGE, "%s: expected [COMPONENT] LEVEL (see vtepctl %s --help)",
 			    c->name, c->name);

@@ -23,7 +23,8 @@
  *    mbuf dynamic field; nothing is allocated per packet.
  *  - Memory is counted as the buffer size of every held mbuf (like Linux's truesize), not
  *    only the payload bytes, so a flood of tiny segments cannot pin more mbufs than the cap
- *    allows. bytes_held <= mem_cap_bytes always holds.
+ *    allows. bytes_held <= mem_cap_bytes always holds (after a run-time lower cap, from the
+ *    next held segment on).
  *  - A segment that would put its own frame over the cap, or a frame that would need more
  *    than VTEP_STT_REASM_MAX_SEGS segments, drops the segment and its frame
  *    (STT_CAP_REACHED). Otherwise, when the global cap would be exceeded, the oldest other
@@ -195,16 +196,26 @@ vtep_stt_reasm_free(struct vtep_stt_reasm *r)
 	rte_free(r);
 }
 
+void
+vtep_stt_reasm_set_limits(struct vtep_stt_reasm *r, uint32_t mem_cap_bytes, uint32_t timeout_ms)
+{
+	if (mem_cap_bytes == 0 || timeout_ms == 0)
+		return;
+	__atomic_store_n(&r->p.mem_cap_bytes, mem_cap_bytes, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->p.timeout_ms, timeout_ms, __ATOMIC_RELAXED);
+}
+
 unsigned int
 vtep_stt_reasm_expire(struct vtep_stt_reasm *r, uint64_t now_ms)
 {
+	uint32_t timeout = __atomic_load_n(&r->p.timeout_ms, __ATOMIC_RELAXED);
 	unsigned int n = 0;
 
 	/* The age list is in arrival order, so the expired frames are at its head. */
 	while (r->oldest != STT_NIL) {
 		const struct stt_frame *f = &r->frames[r->oldest];
 
-		if (now_ms < f->first_ms || now_ms - f->first_ms < r->p.timeout_ms)
+		if (now_ms < f->first_ms || now_ms - f->first_ms < timeout)
 			break;
 		stt_frame_drop(r, r->oldest);
 		n++;
@@ -404,6 +415,9 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	struct stt_frame *f = NULL;
 	struct stt_key key;
 	uint32_t idx, b, charge;
+	/* read once: the control thread may change them (vtep_stt_reasm_set_limits()) */
+	uint32_t cap = __atomic_load_n(&r->p.mem_cap_bytes, __ATOMIC_RELAXED);
+	uint32_t timeout = __atomic_load_n(&r->p.timeout_ms, __ATOMIC_RELAXED);
 	unsigned int why;
 
 	if (flen < VTEP_STT_FRAME_MIN || len == 0) {
@@ -429,7 +443,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 	idx = stt_lookup(r, &key, b);
 	if (idx != STT_NIL) {
 		f = &r->frames[idx];
-		if (now_ms >= f->first_ms && now_ms - f->first_ms >= r->p.timeout_ms) {
+		if (now_ms >= f->first_ms && now_ms - f->first_ms >= timeout) {
 			stt_frame_drop(r, idx);
 			r->st.expired++;
 			f = NULL;
@@ -459,8 +473,8 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 		}
 	}
 	charge = stt_truesize(m);
-	if (charge > r->p.mem_cap_bytes ||
-	    (f != NULL && (f->charge + charge > r->p.mem_cap_bytes ||
+	if (charge > cap ||
+	    (f != NULL && (f->charge + charge > cap ||
 			   f->nsegs >= VTEP_STT_REASM_MAX_SEGS))) {
 		if (f != NULL)
 			stt_frame_drop(r, idx);
@@ -475,7 +489,7 @@ vtep_stt_reasm_input(struct vtep_stt_reasm *r, struct rte_mbuf *m, struct vtep_t
 		next = NULL;
 	}
 	/* Fresh frames win: evict the oldest other frames until the segment fits. */
-	while (r->st.bytes_held + charge > r->p.mem_cap_bytes) {
+	while (r->st.bytes_held + charge > cap) {
 		uint32_t victim = r->oldest == idx ? f->newer : r->oldest;
 
 		stt_frame_drop(r, victim);
