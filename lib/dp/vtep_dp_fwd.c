@@ -13,6 +13,7 @@
 #include "vtep_dp_offload.h"
 #include "vtep_dp_priv.h"
 #include "vtep_pkt.h"
+#include "vtep_tunnel_rx_fast.h"
 
 /* Per packet state carried from the ingress stage to the L2 stage. */
 struct dp_md {
@@ -177,6 +178,28 @@ tx_enqueue(const struct dp_tables *t, struct dp_worker *w, uint16_t out, struct 
 	b->pkts[b->n++] = m;
 }
 
+/* Queue a run of packets for port @p out, in order. */
+static inline void
+tx_enqueue_run(const struct dp_tables *t, struct dp_worker *w, uint16_t out,
+	       struct rte_mbuf **pkts, unsigned int n)
+{
+	struct dp_txbuf *b = &w->txb[out];
+
+	while (n > 0) {
+		unsigned int c;
+
+		if (b->n == VTEP_BURST)
+			tx_flush(t, w, out);
+		if (b->n == 0)
+			w->dirty[w->n_dirty++] = out;
+		c = RTE_MIN(n, (unsigned int)(VTEP_BURST - b->n));
+		memcpy(&b->pkts[b->n], pkts, c * sizeof(pkts[0]));
+		b->n = (uint16_t)(b->n + c);
+		pkts += c;
+		n -= c;
+	}
+}
+
 static void
 tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 {
@@ -185,10 +208,8 @@ tx_flush_all(const struct dp_tables *t, struct dp_worker *w)
 	w->n_dirty = 0;
 }
 
-static inline void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
-static void output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-			  const struct dp_md *md, uint16_t out, struct dp_acc *acc);
+static void output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+		   const struct dp_md *md, uint16_t out, struct dp_acc *acc);
 
 /*
  * A TSO frame from a VM (cold path, see vtep_dp_offload.c). @return false if @p m goes on
@@ -216,7 +237,7 @@ output_tso(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	}
 	for (int i = 0; i < n; i++) {
 		if (tmpl != NULL)
-			output_tunnel(t, w, segs[i], md, out, acc);
+			output(t, w, segs[i], md, out, acc);
 		else
 			tx_enqueue(t, w, out, segs[i]);
 	}
@@ -268,21 +289,72 @@ vlan_push(struct rte_mbuf *m, uint16_t tci)
 	return 0;
 }
 
-/* Encapsulate toward a tunnel port and queue the result on the uplink. */
-static void
-output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-	      const struct dp_md *md, uint16_t out, struct dp_acc *acc)
+/*
+ * Egress of the common case, inline: in-place encap toward a tunnel (VXLAN/NVGRE over
+ * IPv4, see vtep_tnl_encap_fast()), or a frame to an Ethernet port of its VLAN (tag
+ * pushed on a trunk), neither a TSO frame. @return the port to queue @p m on (tunnel
+ * counters added to @p acc), or DP_NO_PORT with @p m unchanged: output_slow() then
+ * decides.
+ */
+static __rte_always_inline uint16_t
+output_fast(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	    const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
-	uint16_t vlan = md->vlan;
+	const struct dp_tport *tp = &t->ports[out];
+	const struct vtep_tnl_template *tmpl;
+	uint32_t len = m->pkt_len;
+	uint16_t seg;
+
+	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG))
+		return DP_NO_PORT;
+	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
+		seg = t->seg_by_vlan[md->vlan];
+		if (unlikely(seg == DP_NO_SEG) || unlikely((tmpl = tp->tmpl[seg]) == NULL))
+			return DP_NO_PORT;
+		if (unlikely(vtep_tnl_encap_fast(tmpl, m, (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ?
+						 m->hash.rss : vtep_tnl_flow_hash(m)) != 0))
+			return DP_NO_PORT;
+		acc_tnl_tx(w, acc, out, md->vlan, len);
+		return tp->uplink;
+	}
+	if (unlikely(!dp_vlan_member(tp, md->vlan)))
+		return DP_NO_PORT;
+	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
+	    unlikely(vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0))
+		return DP_NO_PORT;
+	return out;
+}
+
+/* Egress of everything output_fast() left: drops with their reasons, TSO frames, and
+ * vtep_tnl_encap() (STT, IPv6 underlay, shared or chained mbufs, no headroom, MTU). */
+static __rte_noinline void
+output_slow(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
+	    const struct dp_md *md, uint16_t out, struct dp_acc *acc)
+{
 	const struct dp_tport *tp = &t->ports[out];
 	struct rte_mbuf *segs[64];
 	const struct vtep_tnl_template *tmpl;
 	unsigned int reason = VTEP_DROP_NO_SEGMENT;
-	uint16_t seg = t->seg_by_vlan[vlan];
-	uint32_t len = m->pkt_len;
-	uint32_t hash;
+	uint16_t vlan = md->vlan, seg;
+	uint32_t len = m->pkt_len, hash;
 	int n;
 
+	if (tp->kind != VTEP_DP_PORT_TUNNEL) {
+		if (!dp_vlan_member(tp, vlan)) {
+			drop_pkt(w, md->in, m, VTEP_DROP_VLAN_NOT_ALLOWED);
+			return;
+		}
+		if (tp->mode != VTEP_PORT_MODE_ACCESS && vlan != 0 &&
+		    vlan_push(m, (uint16_t)(md->pcp << 13 | vlan)) < 0) {
+			drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
+			return;
+		}
+		if (!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ||
+		    !output_tso(t, w, m, md, out, NULL, acc))
+			tx_enqueue(t, w, out, m);
+		return;
+	}
+	seg = t->seg_by_vlan[vlan];
 	if (seg == DP_NO_SEG) {
 		drop_pkt(w, out, m, VTEP_DROP_NO_SEGMENT);
 		return;
@@ -293,14 +365,9 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 		drop_pkt(w, out, m, VTEP_DROP_NEIGH_UNRESOLVED);
 		return;
 	}
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
+	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
 		return;
 	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
-	if (likely(vtep_tnl_encap_fast(tmpl, m, hash) == 0)) {
-		acc_tnl_tx(w, acc, out, vlan, len);
-		tx_enqueue(t, w, tp->uplink, m);
-		return;
-	}
 	w->encap.stt_chain = __atomic_load_n(&t->ports[tp->uplink].eth->offloads,
 					     __ATOMIC_RELAXED) & VTEP_PORT_OFL_MULTI_SEGS;
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
@@ -317,28 +384,16 @@ output_tunnel(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m
 }
 
 /* Egress: VLAN handling for an Ethernet port, encap for a tunnel port. */
-static inline void
+static void
 output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
        const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
-	const struct dp_tport *tp = &t->ports[out];
+	uint16_t q = output_fast(t, w, m, md, out, acc);
 
-	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
-		output_tunnel(t, w, m, md, out, acc);
-		return;
-	}
-	if (!dp_vlan_member(tp, md->vlan)) {
-		drop_pkt(w, md->in, m, VTEP_DROP_VLAN_NOT_ALLOWED);
-		return;
-	}
-	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
-	    vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0) {
-		drop_pkt(w, md->in, m, VTEP_DROP_NO_MBUF);
-		return;
-	}
-	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, NULL, acc))
-		return;
-	tx_enqueue(t, w, out, m);
+	if (q != DP_NO_PORT)
+		tx_enqueue(t, w, q, m);
+	else
+		output_slow(t, w, m, md, out, acc);
 }
 
 /* Flood within the VLAN: local member ports, then (unless it came from a tunnel) the
@@ -398,13 +453,24 @@ fdb_lookup_burst(struct vtep_dp *dp, struct dp_worker *w, const struct vtep_fdb_
 	uint32_t mslot[2 * VTEP_BURST];
 	uint8_t mpos[2 * VTEP_BURST];
 	unsigned int nm = 0;
+	uint64_t pkey = 0;
+	uint32_t pslot = VTEP_FDB_MISS;
 
 	for (unsigned int i = 0; i < n; i++) {
-		const struct dp_fdbc_ent *e = &w->fdbc[fdbc_index(keys[i])];
-		const struct vtep_fdb_slot *s = &slots[e->slot];
+		const struct dp_fdbc_ent *e;
+		const struct vtep_fdb_slot *s;
 
+		/* Bursts are mostly runs of one flow: the previous key's cache hit again. */
+		if (keys[i] == pkey && pslot != VTEP_FDB_MISS) {
+			out[i] = pslot;
+			continue;
+		}
+		e = &w->fdbc[fdbc_index(keys[i])];
+		s = &slots[e->slot];
 		if (e->key == keys[i] && s->key == keys[i] && s->in_use) {
 			out[i] = e->slot;
+			pkey = keys[i];
+			pslot = e->slot;
 			continue;
 		}
 		mkeys[nm] = keys[i];
@@ -439,8 +505,11 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	const uint64_t *skeys = &keys[n];
 	const uint32_t *dslot = slot, *sslot = &slot[n];
 	uint32_t now_s = vtep_clock_sec();
-	unsigned int nl = 0;
-	struct dp_acc acc;
+	uint32_t tslot = VTEP_FDB_MISS;
+	uint16_t tport = DP_NO_PORT, run_port = DP_NO_PORT;
+	struct rte_mbuf *run[VTEP_BURST];
+	unsigned int nl = 0, nrun = 0;
+	struct dp_acc acc, facc;
 
 	if (n == 0)
 		return;
@@ -464,9 +533,14 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 		if (!md[i].learn)
 			continue;
 		if (sslot[i] != VTEP_FDB_MISS) {
+			/* The previous packet's source, already refreshed. */
+			if (sslot[i] == tslot && md[i].in == tport)
+				continue;
 			s = &slots[sslot[i]];
 			if (s->port == md[i].in || s->is_static) {
 				vtep_fdb_touch(s, now_s);
+				tslot = sslot[i];
+				tport = md[i].in;
 				continue;
 			}
 		}
@@ -479,26 +553,57 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	if (nl > 0)
 		rte_ring_enqueue_burst_elem(w->learn_ring, lm, sizeof(lm[0]), nl, NULL);
 
+	/*
+	 * Packets that output_fast() takes are gathered into a run to one port (and their
+	 * tunnel counters into facc), kept in registers and local memory rather than
+	 * worker state, and queued when the run ends. The run is queued before anything
+	 * else may queue a packet, so every port sees the burst's order.
+	 */
 	acc_init(&acc);
+	acc_init(&facc);
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		uint16_t out;
+		uint16_t out, q;
 
 		if ((keys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
-			flood(t, w, m, &md[i], &acc);
-			continue;
-		}
-		out = __atomic_load_n(&slots[dslot[i]].port, __ATOMIC_ACQUIRE);
-		if (out >= t->n_ports || t->ports[out].kind == VTEP_DP_PORT_NONE) {
-			drop_pkt(w, md[i].in, m, VTEP_DROP_NO_PORT);
-		} else if (out == md[i].in) {
-			drop_pkt(w, md[i].in, m, VTEP_DROP_HAIRPIN);
-		} else if (md[i].from_tnl && t->ports[out].kind == VTEP_DP_PORT_TUNNEL) {
-			drop_pkt(w, md[i].in, m, VTEP_DROP_SPLIT_HORIZON);
+			out = DP_NO_PORT;
 		} else {
-			output(t, w, m, &md[i], out, &acc);
+			out = __atomic_load_n(&slots[dslot[i]].port, __ATOMIC_ACQUIRE);
+			if (out >= t->n_ports || t->ports[out].kind == VTEP_DP_PORT_NONE) {
+				drop_pkt(w, md[i].in, m, VTEP_DROP_NO_PORT);
+				continue;
+			}
+			if (out == md[i].in) {
+				drop_pkt(w, md[i].in, m, VTEP_DROP_HAIRPIN);
+				continue;
+			}
+			if (md[i].from_tnl && t->ports[out].kind == VTEP_DP_PORT_TUNNEL) {
+				drop_pkt(w, md[i].in, m, VTEP_DROP_SPLIT_HORIZON);
+				continue;
+			}
+			q = output_fast(t, w, m, &md[i], out, &facc);
+			if (likely(q != DP_NO_PORT)) {
+				if (q != run_port && nrun > 0) {
+					tx_enqueue_run(t, w, run_port, run, nrun);
+					nrun = 0;
+				}
+				run_port = q;
+				run[nrun++] = m;
+				continue;
+			}
 		}
+		if (nrun > 0) {
+			tx_enqueue_run(t, w, run_port, run, nrun);
+			nrun = 0;
+		}
+		if (out == DP_NO_PORT)
+			flood(t, w, m, &md[i], &acc);
+		else
+			output_slow(t, w, m, &md[i], out, &acc);
 	}
+	if (nrun > 0)
+		tx_enqueue_run(t, w, run_port, run, nrun);
+	acc_flush_tnl_tx(w, &facc);
 	acc_flush_tnl_tx(w, &acc);
 }
 
@@ -568,9 +673,19 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	struct dp_md md[VTEP_BURST];
 	unsigned int k = 0;
 	uint64_t bytes = 0;
+	/* The last frame that parse_l2_fast() took and that was admitted: its first 18 bytes
+	 * (MACs, up to two TPIDs and the TCI, all the admission depends on) and its result. */
+	uint64_t hw0 = 0, hw1 = 0;
+	uint16_t hw2 = 0;
+	struct dp_md hmd = { 0 };
+	uint8_t htags = 0;
+	bool hvalid = false;
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+		uint64_t w0 = 0, w1 = 0;
+		uint16_t w2 = 0;
 		struct vtep_l2 l2;
 		uint16_t vid, vlan;
 		unsigned int reason;
@@ -580,6 +695,19 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		bytes += m->pkt_len;
 		fast = parse_l2_fast(m, &l2) == 0;
+		if (fast) {
+			memcpy(&w0, p, 8);
+			memcpy(&w1, p + 8, 8);
+			memcpy(&w2, p + 16, 2);
+			/* The same headers as the last admitted frame: the same decision. */
+			if (hvalid && w0 == hw0 && w1 == hw1 && w2 == hw2) {
+				if (htags)
+					vlan_pop_fast(m);
+				md[k] = hmd;
+				keep[k++] = m;
+				continue;
+			}
+		}
 		if (!fast && vtep_pkt_parse_l2(m, &l2) < 0) {
 			drop_pkt(w, in, m, VTEP_DROP_RUNT);
 			continue;
@@ -625,6 +753,14 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		md[k].in = in;
 		md[k].learn = 1;
 		md[k].from_tnl = 0;
+		if (fast) {
+			hw0 = w0;
+			hw1 = w1;
+			hw2 = w2;
+			hmd = md[k];
+			htags = l2.n_tags != 0;
+			hvalid = true;
+		}
 		keep[k++] = m;
 	}
 	w->st[in].rx_packets += n;
@@ -718,7 +854,7 @@ rx_uplink(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		bytes += m->pkt_len;
-		if (!vtep_tnl_classify_fast(&t->rxcfg, m, &rx)) {
+		if (!vtep_tnl_rx_fast(&t->rxcfg, m, &rx)) {
 			switch (vtep_tnl_classify(&t->rxcfg, m, &rx)) {
 			case VTEP_UL_DROP:
 				drop_pkt(w, in, m, rx.drop);

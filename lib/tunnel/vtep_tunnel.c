@@ -9,7 +9,6 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_hash_crc.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -17,6 +16,7 @@
 
 #include "vtep_tunnel.h"
 #include "vtep_tunnel_provider.h"
+#include "vtep_tunnel_rx_fast.h"
 
 /*
  * Choices this file makes (the contract header leaves them open):
@@ -202,99 +202,18 @@ rd16(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
-/* Unaligned loads for the hash (memcpy compiles to one mov). */
-static inline uint64_t
-ld64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static inline uint32_t
-ld32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-/*
- * Chain the L3/L4 fields of the inner header at @p l3 (@p len bytes available) into @p h:
- * addresses, protocol, and TCP/UDP/SCTP ports when this is not a non-first fragment.
- */
-static inline uint32_t
-flow_hash_l3(uint32_t h, uint16_t etype, const uint8_t *l3, uint32_t len)
-{
-	uint32_t ihl, avail;
-	const uint8_t *l4;
-	uint8_t proto;
-
-	if (etype == RTE_ETHER_TYPE_IPV4) {
-		if (len < IPV4_HDR_LEN || (l3[0] >> 4) != 4)
-			return h;
-		proto = l3[9];
-		h = rte_hash_crc_8byte(ld64(l3 + 12), h);
-		h = rte_hash_crc_4byte(proto, h);
-		/* Only the first fragment has ports. */
-		if (rd16(l3 + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
-			return h;
-		ihl = (l3[0] & 0xf) * 4u;
-		if (ihl < IPV4_HDR_LEN || len < ihl)
-			return h;
-		l4 = l3 + ihl;
-		avail = len - ihl;
-	} else if (etype == RTE_ETHER_TYPE_IPV6) {
-		if (len < IPV6_HDR_LEN || (l3[0] >> 4) != 6)
-			return h;
-		proto = l3[6];
-		for (unsigned int i = 8; i < 40; i += 8)
-			h = rte_hash_crc_8byte(ld64(l3 + i), h);
-		h = rte_hash_crc_4byte(proto, h);
-		l4 = l3 + IPV6_HDR_LEN;
-		avail = len - IPV6_HDR_LEN;
-	} else {
-		return h;
-	}
-	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP) && avail >= 4)
-		h = rte_hash_crc_4byte(ld32(l4), h);
-	return h;
-}
-
-/*
- * CRC32-C chained over the fields read straight from the headers: MACs, the ethertype after
- * up to two VLAN tags (the VLAN ID is not part of the flow), then flow_hash_l3(). The same
- * headers give the same hash whether they are in one segment or spread over several.
- */
+/* The flow hash of a frame whose headers are not all in its first segment. */
 uint32_t
-vtep_tnl_flow_hash(const struct rte_mbuf *m)
+vtep_tnl_flow_hash_slow(const struct rte_mbuf *m)
 {
-	/* Eth + two VLAN tags + IPv4 with options + ports (more than IPv6 + ports). */
-	uint8_t buf[ETH_HDR_LEN + 8 + 60 + 4];
+	uint8_t buf[VTEP_FLOW_HASH_SPAN];
+	uint32_t len = RTE_MIN(m->pkt_len, (uint32_t)sizeof(buf));
 	const uint8_t *p;
-	uint32_t len, off = 12, h;
-	uint16_t etype;
 
-	len = RTE_MIN(m->pkt_len, (uint32_t)sizeof(buf));
 	if (len < ETH_HDR_LEN)
 		return 0;
-	if (likely(m->data_len >= len))
-		p = rte_pktmbuf_mtod(m, const uint8_t *);
-	else if ((p = rte_pktmbuf_read(m, 0, len, buf)) == NULL)
-		return 0;
-	h = rte_hash_crc_8byte(ld64(p), 0x5f3759dfu);
-	h = rte_hash_crc_4byte(ld32(p + 8), h);
-	etype = rd16(p + off);
-	for (int tags = 0; tags < 2 && (etype == RTE_ETHER_TYPE_VLAN ||
-					etype == RTE_ETHER_TYPE_QINQ) && len >= off + 6; tags++) {
-		off += 4;
-		etype = rd16(p + off);
-	}
-	h = rte_hash_crc_4byte(etype, h);
-	off += 2;
-	return flow_hash_l3(h, etype, p + off, len - off);
+	p = rte_pktmbuf_read(m, 0, len, buf);
+	return p != NULL ? vtep_flow_hash_bytes(p, len) : 0;
 }
 
 /*
@@ -646,62 +565,7 @@ bool
 vtep_tnl_classify_fast(const struct vtep_tnl_rx_cfg *cfg, const struct rte_mbuf *m,
 		       struct vtep_tnl_rx *rx)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *), *ip = p + ETH_HDR_LEN, *l4;
-	const struct vtep_tunnel_ops *ops;
-	uint32_t plen = m->pkt_len, tot, dst;
-	uint16_t port;
-	uint64_t word;
-
-	/* Flat, long enough for any fast header, IPv4 without options to our MAC. */
-	if (m->data_len != plen || plen < ETH_HDR_LEN + IPV4_HDR_LEN + 16 + ETH_HDR_LEN ||
-	    rd16(p + 12) != RTE_ETHER_TYPE_IPV4 || ip[0] != 0x45 ||
-	    memcmp(p, cfg->local_mac, RTE_ETHER_ADDR_LEN) != 0)
-		return false;
-	memcpy(&dst, ip + 16, 4);
-	tot = rd16(ip + 2);
-	if (cfg->local.family != AF_INET || dst != cfg->local.v4.s_addr ||
-	    (rd16(ip + 6) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) ||
-	    tot < IPV4_HDR_LEN + 16 + ETH_HDR_LEN || ETH_HDR_LEN + tot > plen)
-		return false;
-	l4 = ip + IPV4_HDR_LEN;
-	if (ip[9] == IPPROTO_UDP) {
-		/* The first accepted port (4789 when none is set) and the UDP length equal to
-		 * the IP payload's. */
-		port = cfg->vxlan_ports[0];
-		if (port == 0 && !cfg->vxlan_ports[1] && !cfg->vxlan_ports[2] &&
-		    !cfg->vxlan_ports[3])
-			port = VTEP_VXLAN_PORT;
-		if (port == 0 || rd16(l4 + 2) != port || rd16(l4 + 4) != tot - IPV4_HDR_LEN)
-			return false;
-		ops = tunnel_ops[VTEP_TUNNEL_VXLAN];
-	} else if (ip[9] == GRE_PROTO) {
-		ops = tunnel_ops[VTEP_TUNNEL_NVGRE];
-	} else {
-		return false;
-	}
-	if (!ops->rx_fast || tot - IPV4_HDR_LEN < ops->rx_inner_off + (uint32_t)ETH_HDR_LEN)
-		return false;
-	memcpy(&word, l4 + ops->rx_word_off, 8);
-	if ((rte_be_to_cpu_64(word) & ops->rx_mask) != ops->rx_value)
-		return false;
-	/* Every field, as vtep_tnl_classify() leaves it (a memset here costs more than
-	 * the rest of this function: rep stos). */
-	rx->type = (uint8_t)ops->type;
-	rx->ipv6 = 0;
-	rx->drop = 0;
-	rx->vni = (uint32_t)l4[ops->rx_vni_off] << 16 | (uint32_t)l4[ops->rx_vni_off + 1] << 8 |
-		  l4[ops->rx_vni_off + 2];
-	memset(&rx->remote, 0, sizeof(rx->remote));
-	rx->remote.family = AF_INET;
-	memcpy(&rx->remote.v4.s_addr, ip + 12, 4);
-	rx->l4_off = ETH_HDR_LEN + IPV4_HDR_LEN;
-	rx->inner_off = (uint16_t)(rx->l4_off + ops->rx_inner_off);
-	rx->stt_sport = 0;
-	rx->stt_frame_len = 0;
-	rx->stt_frag_off = 0;
-	rx->stt_payload_len = 0;
-	rx->stt_frame_id = 0;
-	return true;
+	return vtep_tnl_rx_fast(cfg, m, rx);
 }
 
 int

@@ -34,6 +34,7 @@
 #include "vtep_common.h"
 #include "vtep_config.h"
 #include "vtep_drop.h"
+#include "vtep_flow_hash.h"
 
 /** Largest outer header: Eth 14 + IPv6 40 + TCP 20 + STT 18 = 92, rounded up. */
 #define VTEP_TNL_HDR_MAX 128
@@ -148,8 +149,22 @@ struct vtep_tnl_rx {
  *  VNI > 24 bits, unknown type). Control thread. */
 int vtep_tnl_template_build(const struct vtep_tnl_params *p, struct vtep_tnl_template *t);
 
-/** Hash of the inner flow (MACs, IP addresses, L4 ports when present) for entropy. */
-uint32_t vtep_tnl_flow_hash(const struct rte_mbuf *m);
+/** vtep_tnl_flow_hash() of a frame whose headers are not all in its first segment. */
+uint32_t vtep_tnl_flow_hash_slow(const struct rte_mbuf *m);
+
+/** Hash of the inner flow (MACs, IP addresses, L4 ports when present) for entropy
+ *  (vtep_flow_hash.h); inline for a frame whose headers are in its first segment. */
+static inline uint32_t
+vtep_tnl_flow_hash(const struct rte_mbuf *m)
+{
+	uint32_t len = RTE_MIN(m->pkt_len, (uint32_t)VTEP_FLOW_HASH_SPAN);
+
+	if (unlikely(len < RTE_ETHER_HDR_LEN))
+		return 0;
+	if (likely(m->data_len >= len))
+		return vtep_flow_hash_bytes(rte_pktmbuf_mtod(m, const uint8_t *), len);
+	return vtep_tnl_flow_hash_slow(m);
+}
 
 /**
  * Encapsulate the inner Ethernet frame @p m (untagged, data at offset 0) with template @p t.
