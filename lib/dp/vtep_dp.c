@@ -618,6 +618,23 @@ set_reasm_limits(struct vtep_dp *dp, const struct vtep_cfg_vtep *v)
 						  kb * 1024u / dp->p.n_workers, ms);
 }
 
+/*
+ * vtep.mtu is the size of the tunnel packets vtepsw builds; a larger value than the
+ * uplink device's MTU makes the device (or the kernel behind an af_packet/AF_XDP port)
+ * drop every packet above it, after vtepsw counted it sent. Say so where it is set.
+ */
+static void
+warn_uplink_mtu(const struct vtep_dp *dp)
+{
+	int u = dp->vtep.uplink[0] != '\0' ? dp_port_index(dp, dp->vtep.uplink) : -1;
+	const struct vtep_port *p = u >= 0 ? dp->ports[u].eth : NULL;
+
+	if (p != NULL && p->mtu != 0 && dp->vtep.mtu > p->mtu)
+		VTEP_LOG(MAIN, WARNING, "vtep.mtu %u is larger than the MTU %u of uplink '%s': "
+			 "tunnel packets above %u bytes will not leave it; set the port's mtu "
+			 "or lower vtep.mtu", dp->vtep.mtu, p->mtu, dp->vtep.uplink, p->mtu);
+}
+
 int
 vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTEP_DP_ERR_MAX])
 {
@@ -710,6 +727,7 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 		set_reasm_limits(dp, &dp->vtep);
 	if (vtep_addrs_changed(&old, &dp->vtep))
 		dp_underlay_announce(dp);
+	warn_uplink_mtu(dp);
 	return 0;
 }
 
