@@ -244,18 +244,6 @@ it_check "... and the log says the uplink will not carry it" grep -q \
 it_check "set-vtep mtu= (back to the default)" ctl set-vtep mtu=
 it_eq "the config file has no vtep key but local_ip and uplink" "['local_ip', 'uplink']" \
 	"$(saved "sorted(d['vtep'])")"
-# the next hop is the kernel VTEP itself again: ARP resolves it first (retried each second)
-retry_ping() { for _ in 1 2 3 4 5; do it_ping "$@" && return 0; done; return 1; }
-ok=true
-retry_ping vm1 192.168.50.2 3 || ok=false
-it_check "VXLAN to the kernel VTEP works again on port 4789" $ok
-if [ "$ok" = false ]; then
-	# seen twice in about ten runs: say what vtepsw saw, for whoever finds out why
-	it_log "diagnostics: drop-stats, dump-tunnels and the log of vtepsw (a):"
-	ctl drop-stats
-	ctl dump-tunnels
-	tail -20 "$IT_DIR/vtepsw-a.log"
-fi
 it_capture_start kp ul1 "$IT_DIR/na.pcap"
 it_check "set-vtep local_ip6 adds an IPv6 VTEP address" ctl set-vtep local_ip6=fd00:99::1/64
 it_capture_stop "$IT_DIR/na.pcap"
@@ -275,6 +263,20 @@ it_check "del-segment 300" ctl del-segment 300
 it_check "del-tunnel t2" ctl del-tunnel t2
 it_check "del-tunnel t3" ctl del-tunnel t3
 it_check "del-port vm5" ctl del-port vm5
+# VXLAN on the default port 4789 again since set-vtep restored the defaults. Not pinged
+# before vm5 is gone: vm5 is a net_ring port, which sends every frame flooded to it back in,
+# so vm1's MAC may be learned on vm5 (a loop, as a looped NIC would make) and the kernel
+# VTEP's replies end as hairpin drops there (seen in CI, with drop-stats below).
+retry_ping() { for _ in 1 2 3 4 5; do it_ping "$@" && return 0; done; return 1; }
+ok=true
+retry_ping vm1 192.168.50.2 3 || ok=false
+it_check "VXLAN to the kernel VTEP works on port 4789 again (set-vtep defaults)" $ok
+if [ "$ok" = false ]; then
+	it_log "diagnostics: drop-stats, dump-tunnels and the log of vtepsw (a):"
+	ctl drop-stats
+	ctl dump-tunnels
+	tail -20 "$IT_DIR/vtepsw-a.log"
+fi
 it_eq "the config file follows" "['up0', 'vm1', 'vm2', 'vm3', 'vm4'] ['kern'] [100] 1" \
 	"$(saved "[p['name'] for p in d['ports']], [t['name'] for t in d['tunnels']], [s['vlan'] for s in d['segments']], len(d['fdb'])" | tr -d '()' | sed 's/\], /] /g')"
 it_check "del-port vm4 (its static FDB entry goes with it)" ctl del-port vm4
