@@ -671,18 +671,8 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 		dp->vtep.mtu = 1500;
 	/* static neighbours are copied into the neighbour table, not kept by pointer */
 	dp_neigh_set_static(dp);
-	for (unsigned int i = 0; i < v->n_neighbours; i++) {
-		for (unsigned int k = 0; k < DP_MAX_NEIGH; k++) {
-			struct dp_neigh *n = &dp->neigh[k];
-
-			if (n->state != DP_NEIGH_FREE && !vtep_ip_equal(&n->ip, &v->neighbours[i].ip))
-				continue;
-			n->state = DP_NEIGH_STATIC;
-			n->ip = v->neighbours[i].ip;
-			memcpy(n->mac, v->neighbours[i].mac, 6);
-			break;
-		}
-	}
+	for (unsigned int i = 0; i < v->n_neighbours; i++)
+		(void)dp_neigh_add_static(dp, &v->neighbours[i].ip, v->neighbours[i].mac);
 	/*
 	 * Learned remotes (never in the config, so the loader did not check them) that the new
 	 * settings rule out: no local address of their family any more, the remote is now the

@@ -243,6 +243,7 @@ int dp_next_hop(const struct vtep_dp *dp, const struct vtep_ip *remote, struct v
 int dp_neigh_lookup(struct vtep_dp *dp, const struct vtep_ip *ip, uint8_t mac[6]);
 /** Install static neighbours from the vtep config. */
 void dp_neigh_set_static(struct vtep_dp *dp);
+bool dp_neigh_add_static(struct vtep_dp *dp, const struct vtep_ip *ip, const uint8_t mac[6]);
 /** Announce changed VTEP addresses (gratuitous ARP / unsolicited NA, group reports). */
 void dp_underlay_announce(struct vtep_dp *dp);
 /** Transmit a control-built frame on the uplink. */

@@ -136,6 +136,27 @@ dp_neigh_set_static(struct vtep_dp *dp)
 			dp->neigh[i].state = DP_NEIGH_FREE;
 }
 
+/*
+ * A configured neighbour: it takes over the entry already kept for its address (learned or
+ * being resolved) so that an address never has two entries, else a free one.
+ */
+bool
+dp_neigh_add_static(struct vtep_dp *dp, const struct vtep_ip *ip, const uint8_t mac[6])
+{
+	struct dp_neigh *n = neigh_find(dp, ip);
+
+	for (unsigned int i = 0; n == NULL && i < DP_MAX_NEIGH; i++)
+		if (dp->neigh[i].state == DP_NEIGH_FREE)
+			n = &dp->neigh[i];
+	if (n == NULL)
+		return false;
+	memset(n, 0, sizeof(*n));
+	n->state = DP_NEIGH_STATIC;
+	n->ip = *ip;
+	memcpy(n->mac, mac, 6);
+	return true;
+}
+
 /* A neighbour answered (or announced itself): record it if we care about it. */
 static void
 neigh_update(struct vtep_dp *dp, const struct vtep_ip *ip, const uint8_t *mac, uint64_t now_ms)
