@@ -409,6 +409,20 @@ output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 		output_slow(t, w, m, md, out, acc);
 }
 
+/* Add @p m to the run of packets for port @p q, queueing the run so far if it was for
+ * another port. */
+static __rte_always_inline void
+run_add(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf **run,
+	unsigned int *nrun, uint16_t *run_port, uint16_t q, struct rte_mbuf *m)
+{
+	if (q != *run_port && *nrun > 0) {
+		tx_enqueue_run(t, w, *run_port, run, *nrun);
+		*nrun = 0;
+	}
+	*run_port = q;
+	run[(*nrun)++] = m;
+}
+
 /* Flood within the VLAN: local member ports, then (unless it came from a tunnel) the
  * segment's flood list. Every target but the last gets a copy. */
 static void
@@ -610,12 +624,7 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 									 md[i].vlan)) == 0;
 			}
 			if (likely(done)) {
-				if (c_q != run_port && nrun > 0) {
-					tx_enqueue_run(t, w, run_port, run, nrun);
-					nrun = 0;
-				}
-				run_port = c_q;
-				run[nrun++] = m;
+				run_add(t, w, run, &nrun, &run_port, c_q, m);
 				continue;
 			}
 		}
@@ -643,12 +652,7 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 				c_md = mdw;
 				c_out = out;
 				c_q = q;
-				if (q != run_port && nrun > 0) {
-					tx_enqueue_run(t, w, run_port, run, nrun);
-					nrun = 0;
-				}
-				run_port = q;
-				run[nrun++] = m;
+				run_add(t, w, run, &nrun, &run_port, q, m);
 				continue;
 			}
 		}
