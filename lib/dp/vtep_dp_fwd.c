@@ -737,10 +737,10 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	struct dp_md md[VTEP_BURST];
 	unsigned int k = 0;
 	uint64_t bytes = 0;
-	/* The last frame that parse_l2_fast() took and that was admitted: its first 18 bytes
-	 * (MACs, up to two TPIDs and the TCI, all the admission depends on) and its result. */
-	uint64_t hw0 = 0, hw1 = 0;
-	uint16_t hw2 = 0;
+	/* The last frame that parse_l2_fast() took and that was admitted: its bytes 12..17
+	 * (the TPID, TCI and what follows: with a valid source MAC, all that admission
+	 * depends on) and its result. */
+	uint64_t hw = 0;
 	struct dp_md hmd = { 0 };
 	uint8_t htags = 0;
 	bool hvalid = false;
@@ -748,8 +748,7 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 	for (unsigned int i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
 		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-		uint64_t w0 = 0, w1 = 0;
-		uint16_t w2 = 0;
+		uint64_t wt = 0;
 		struct vtep_l2 l2;
 		uint16_t vid, vlan;
 		unsigned int reason;
@@ -760,11 +759,10 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		bytes += m->pkt_len;
 		fast = parse_l2_fast(m, &l2) == 0;
 		if (fast) {
-			memcpy(&w0, p, 8);
-			memcpy(&w1, p + 8, 8);
-			memcpy(&w2, p + 16, 2);
-			/* The same headers as the last admitted frame: the same decision. */
-			if (hvalid && w0 == hw0 && w1 == hw1 && w2 == hw2) {
+			memcpy(&wt, p + 12, 4);
+			memcpy((uint8_t *)&wt + 4, p + 16, 2);
+			/* The same tags as the last admitted frame: the same decision. */
+			if (hvalid && wt == hw && src_mac_ok(m)) {
 				if (htags)
 					vlan_pop_fast(m);
 				md[k] = hmd;
@@ -818,9 +816,7 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		md[k].learn = 1;
 		md[k].from_tnl = 0;
 		if (fast) {
-			hw0 = w0;
-			hw1 = w1;
-			hw2 = w2;
+			hw = wt;
 			hmd = md[k];
 			htags = l2.n_tags != 0;
 			hvalid = true;

@@ -166,6 +166,35 @@ vm_recv(uint16_t pid, uint8_t tag)
 	return got;
 }
 
+/*
+ * One burst of frames with the same tags (untagged, on access port "ra"), where the
+ * admission decision of the first is reused for the next: a source MAC that is multicast
+ * or zero is still refused, each counted as src_mac_invalid; the valid ones reach "rb".
+ */
+START_TEST(src_mac_checked_within_a_burst)
+{
+	static const uint8_t mcast[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
+	static const uint8_t zero[6] = { 0 };
+	const uint8_t *src[6] = { mac_a, mcast, mac_a, zero, mac_vm, mcast };
+	struct vtep_dp_port_info pi;
+	struct rte_mbuf *m[6];
+	uint64_t before;
+	int ra = vtep_dp_port_find(dp, "ra");
+
+	ck_assert_int_ge(ra, 0);
+	ck_assert_int_eq(vtep_dp_port_info(dp, (unsigned int)ra, &pi), 0);
+	before = pi.c.drop[VTEP_DROP_SRC_MAC_INVALID];
+	drain(ring_tx[1], 0x5a);
+	for (int i = 0; i < 6; i++)
+		m[i] = frame(bcast, src[i], 0x5a);
+	ck_assert_uint_eq(rte_ring_enqueue_bulk(ring_rx[0], (void **)m, 6, NULL), 6);
+	run_ms(50);
+	ck_assert_uint_eq(drain(ring_tx[1], 0x5a), 3);
+	ck_assert_int_eq(vtep_dp_port_info(dp, (unsigned int)ra, &pi), 0);
+	ck_assert_uint_eq(pi.c.drop[VTEP_DROP_SRC_MAC_INVALID] - before, 3);
+}
+END_TEST
+
 START_TEST(add_remove_rounds)
 {
 	char err[VTEP_DP_ERR_MAX];
@@ -251,6 +280,7 @@ vhost_suite(void)
 	TCase *tc = tcase_create("runtime");
 
 	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, src_mac_checked_within_a_burst);
 	tcase_add_test(tc, add_remove_rounds);
 	tcase_add_test(tc, bad_socket_path);
 	suite_add_tcase(s, tc);
