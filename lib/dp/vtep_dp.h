@@ -51,6 +51,7 @@ struct vtep_dp_params {
 	uint32_t fdb_capacity;      /* 0: 131072 */
 	uint32_t stt_reasm_kb;      /* STT reassembly memory, all workers together (0: 4096) */
 	uint32_t stt_reasm_timeout_ms; /* per-frame reassembly timeout (0: 1000) */
+	bool uplink_no_tso;         /* never ask an uplink for TSO: STT segmented in software */
 	int socket_id;
 };
 

@@ -33,6 +33,12 @@
  *  net_null, which frees whatever it gets but advertises nothing). STT segments then
  *  reference the frame's buffers instead of copying them. */
 #define VTEP_PORT_OFL_MULTI_SEGS (1u << 1)
+/** port->offloads: the device segments IPv4 TCP itself and fills in the checksums
+ *  (RTE_ETH_TX_OFFLOAD_TCP_TSO, IPV4_CKSUM, TCP_CKSUM and MULTI_SEGS, all enabled because
+ *  the opener asked for them in tx_offloads). STT over IPv4 to such an uplink leaves as one
+ *  TSO packet per frame. Apart from VTEP_PORT_OFL_TSO, which lets a VM's TSO frames reach
+ *  an Ethernet port whole: Ethernet ports keep getting segments. */
+#define VTEP_PORT_OFL_TSO4 (1u << 2)
 
 struct vtep_port_ops;
 
@@ -53,6 +59,9 @@ struct vtep_port {
 	 * at run time from another thread, e.g. when a VM reconnects: read it with
 	 * __atomic_load_n(..., __ATOMIC_RELAXED). */
 	uint32_t offloads;
+	/* VTEP_PORT_OFL_TSO4: the largest l2_len + l3_len + l4_len + tso_segsz the device takes
+	 * (net_tap checks that against its MTU), 0: no limit beyond the underlay MTU */
+	uint16_t tso_frame_max;
 	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };

@@ -108,6 +108,11 @@ struct vtep_tnl_encap_ctx {
 	uint32_t stt_frame_id;      /* next ACK value; seed it per worker */
 	bool stt_chain;             /* the uplink sends mbuf chains: STT segments reference
 				     * the frame's buffers (zero copy); else each is copied */
+	/* the uplink segments TCP over IPv4 itself (TSO): an STT frame over an IPv4 underlay
+	 * that needs segments leaves as one packet (RTE_MBUF_F_TX_TCP_SEG), which the device
+	 * cuts into the segments the software path would make */
+	bool stt_tso;
+	uint16_t stt_tso_frame_max; /* the device's limit on headers + tso_segsz (0: none) */
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

@@ -229,6 +229,42 @@ stt_patch_hdr(uint8_t *sh, const struct stt_pkt *sp)
 	h->l4_offset = sp->l4_offset;
 }
 
+/*
+ * The packet that carries the whole STT frame @p m: the outer and STT headers of @p t
+ * (@p hlen bytes, the STT header patched) prepended to @p m when it owns its buffer alone
+ * and has the headroom, else in a header mbuf from @p hp (or @p pool) chained to it.
+ * @return the head with *pkt at its headers, or NULL (no mbuf; @p m untouched).
+ */
+static struct rte_mbuf *
+stt_prepend(const struct vtep_tnl_template *t, struct rte_mbuf *m, const struct stt_pkt *sp,
+	    uint16_t hlen, struct rte_mempool *hp, struct rte_mempool *pool, uint8_t **pkt)
+{
+	struct rte_mbuf *head;
+
+	/* Prepending writes into the buffer: only when m owns it alone. */
+	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	    rte_pktmbuf_headroom(m) >= hlen) {
+		head = m;
+		*pkt = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
+	} else {
+		head = rte_pktmbuf_alloc(hp);
+		if (head == NULL && hp != pool)
+			head = rte_pktmbuf_alloc(pool);
+		if (head == NULL)
+			return NULL;
+		*pkt = (uint8_t *)rte_pktmbuf_append(head, hlen);
+		if (*pkt == NULL || rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free_seg(head);
+			return NULL;
+		}
+		head->port = m->port;
+		head->hash = m->hash;
+	}
+	rte_memcpy(*pkt, t->hdr, hlen);
+	stt_patch_hdr(*pkt + t->tnl_off, sp);
+	return head;
+}
+
 /* The whole STT frame fits in one packet: prepend the outer headers (or chain them). */
 static int
 stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
@@ -240,32 +276,63 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	struct rte_mbuf *head;
 	uint8_t *pkt;
 
-	/* Prepending writes into the buffer: only when m owns it alone. */
-	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
-	    rte_pktmbuf_headroom(m) >= hlen) {
-		head = m;
-		pkt = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
-	} else {
-		head = rte_pktmbuf_alloc(ctx->pool);
-		if (head == NULL)
-			goto nombuf;
-		pkt = (uint8_t *)rte_pktmbuf_append(head, hlen);
-		if (pkt == NULL || rte_pktmbuf_chain(head, m) != 0) {
-			rte_pktmbuf_free_seg(head);
-			goto nombuf;
-		}
+	head = stt_prepend(t, m, sp, hlen, ctx->pool, ctx->pool, &pkt);
+	if (head == NULL) {
+		*reason = VTEP_DROP_NO_MBUF;
+		return -1;
 	}
-	head->port = m->port;
-	head->hash = m->hash;
-	rte_memcpy(pkt, t->hdr, hlen);
-	stt_patch_hdr(pkt + t->tnl_off, sp);
 	stt_patch(t, head, pkt, sp, 0, sp->frame_len, VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN,
 		  psum);
 	out[0] = head;
 	return 1;
-nombuf:
-	*reason = VTEP_DROP_NO_MBUF;
-	return -1;
+}
+
+/*
+ * The device segments (TSO): the whole STT frame goes as one packet, headers prepended in
+ * place (or in a header mbuf chained to @p m), with IP checksum 0 and the TCP checksum
+ * field holding the pseudo-header sum without the length, as DPDK's TSO contract asks.
+ * The device copies the headers into every segment, adds each segment's payload offset
+ * to seq (which gives STT's frame_len << 16 | offset) and fills in lengths and checksums.
+ */
+static int
+stt_encap_tso(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+	      struct vtep_tnl_encap_ctx *ctx, const struct stt_pkt *sp, uint32_t seg,
+	      struct rte_mbuf **out, unsigned int *reason)
+{
+	uint16_t hlen = t->tnl_off + VTEP_STT_HDR_LEN;
+	uint32_t tot = t->l4_off - t->l3_off + VTEP_STT_TCP_LEN + sp->frame_len;
+	struct rte_mempool *hp = ctx->hdr_pool != NULL &&
+		rte_pktmbuf_data_room_size(ctx->hdr_pool) >= RTE_PKTMBUF_HEADROOM + hlen ?
+		ctx->hdr_pool : ctx->pool;
+	struct rte_ipv4_hdr *ip;
+	struct vtep_stt_tcp *th;
+	struct rte_mbuf *head;
+	uint8_t *pkt;
+
+	head = stt_prepend(t, m, sp, hlen, hp, ctx->pool, &pkt);
+	if (head == NULL) {
+		*reason = VTEP_DROP_NO_MBUF;
+		return -1;
+	}
+	ip = (struct rte_ipv4_hdr *)(pkt + t->l3_off);
+	/* above 64 KiB (a 65535-byte STT frame) the length cannot be said: 0, as in BIG TCP */
+	ip->total_length = tot <= UINT16_MAX ? rte_cpu_to_be_16((uint16_t)tot) : 0;
+	ip->hdr_checksum = 0;
+	th = (struct vtep_stt_tcp *)(pkt + t->l4_off);
+	th->src_port = sp->sport;
+	th->seq = rte_cpu_to_be_32(sp->frame_len << 16);
+	th->ack = sp->ack;
+	th->cksum = vtep_cksum_fold(t->l4_csum_base);
+	head->ol_flags = (head->ol_flags & ~RTE_MBUF_F_TX_OFFLOAD_MASK) | RTE_MBUF_F_TX_IPV4 |
+		RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_TCP_SEG;
+	head->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_TCP;
+	head->tx_offload = 0;
+	head->l2_len = t->l3_off;
+	head->l3_len = t->l4_off - t->l3_off;
+	head->l4_len = VTEP_STT_TCP_LEN;
+	head->tso_segsz = (uint16_t)seg;
+	out[0] = head;
+	return 1;
 }
 
 /* Split the STT frame into @p n segments of at most @p seg_max bytes of payload. */
@@ -459,6 +526,15 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
 	if (sp.frame_len <= seg_max) {
 		ret = stt_encap_one(t, m, ctx, &sp, out, reason);
+	} else if (ctx->stt_tso && !t->ipv6) {
+		if (ctx->stt_tso_frame_max != 0)
+			seg_max = RTE_MIN(seg_max, ctx->stt_tso_frame_max > t->tnl_off ?
+					  (uint32_t)(ctx->stt_tso_frame_max - t->tnl_off) : 0);
+		if (seg_max < VTEP_STT_HDR_LEN) {
+			*reason = VTEP_DROP_MTU_EXCEEDED;
+			return -1;
+		}
+		ret = stt_encap_tso(t, m, ctx, &sp, seg_max, out, reason);
 	} else {
 		/* A segment is one mbuf: never more payload than its data room holds. */
 		room = rte_pktmbuf_data_room_size(ctx->pool);
