@@ -648,7 +648,9 @@ log_uplink_stt(const struct vtep_dp *dp)
 		return;
 	if (!(p->offloads & VTEP_PORT_OFL_TSO4)) {
 		VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmented in software (%s)", dp->vtep.uplink,
-			 dp->p.uplink_no_tso ? "--no-uplink-tso" : "the device has no TSO");
+			 dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_OFF ? "--uplink-tso off" :
+			 p->tso_emulated ? "the device's TSO is software in its driver, which costs "
+			 "more; --uplink-tso on uses it" : "the device has no TSO");
 		return;
 	}
 	if (p->tso_frame_max != 0 && p->tso_frame_max < seg + hdrs)
@@ -833,7 +835,7 @@ vtep_dp_port_add(struct vtep_dp *dp, const struct vtep_cfg_port *p, char err[VTE
 	pp.mtu = p->mtu;
 	pp.mac = p->has_mac ? p->mac : NULL;
 	/* STT segmentation by the NIC where it can (VTEP_PORT_OFL_TSO4 then says it took it) */
-	if (p->role == VTEP_PORT_ROLE_UPLINK && !dp->p.uplink_no_tso)
+	if (p->role == VTEP_PORT_ROLE_UPLINK && dp->p.uplink_tso != VTEP_DP_UPLINK_TSO_OFF)
 		pp.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 				 RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ret = vtep_port_open(&pp, &eth, perr, sizeof(perr));
@@ -841,6 +843,8 @@ vtep_dp_port_add(struct vtep_dp *dp, const struct vtep_cfg_port *p, char err[VTE
 		set_err(err, "port '%s': %s", p->name, perr);
 		return ret;
 	}
+	if (eth->tso_emulated && dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_AUTO)
+		eth->offloads &= ~VTEP_PORT_OFL_TSO4; /* not published yet */
 	mp = &dp->ports[idx];
 	memset(mp, 0, sizeof(*mp));
 	mp->kind = VTEP_DP_PORT_ETH;

@@ -62,6 +62,9 @@ struct vtep_port {
 	/* VTEP_PORT_OFL_TSO4: the largest l2_len + l3_len + l4_len + tso_segsz the device takes
 	 * (net_tap checks that against its MTU), 0: no limit beyond the underlay MTU */
 	uint16_t tso_frame_max;
+	/* VTEP_PORT_OFL_TSO4 is done by the PMD in software, on the sending thread (net_tap):
+	 * it costs more CPU than vtepsw's own segmentation */
+	bool tso_emulated;
 	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };

@@ -89,8 +89,10 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		port->offloads |= VTEP_PORT_OFL_TSO4;
 		/* net_tap cuts with librte_gso and refuses a segment whose headers and payload
 		 * exceed its MTU; IPv6 it does not segment at all (so VTEP_PORT_OFL_TSO4 only) */
-		if (info.driver_name != NULL && strcmp(info.driver_name, "net_tap") == 0)
+		if (info.driver_name != NULL && strcmp(info.driver_name, "net_tap") == 0) {
 			port->tso_frame_max = UINT16_MAX; /* set to the MTU once it is known */
+			port->tso_emulated = true;
+		}
 	}
 	if (p->n_rxq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
