@@ -63,6 +63,7 @@ for p in rdpcap('$IT_DIR/inner.pcap'):
     sendp(p, iface='$VM', verbose=0)"
 	sleep 0.5
 	it_capture_stop "$IT_DIR/$tag.pcap"
+	it_ctl "$tag" --json dump-ports up0 >"$IT_DIR/$tag-up0.json"
 	it_vtepsw_stop "$tag"
 }
 
@@ -94,6 +95,9 @@ it_check "[sw] start log: STT segmented in software, net_tap's TSO left alone by
 	"$IT_DIR/vtepsw-sw.log"
 wire_checks sw all
 it_eq "[sw] vtepsw handed the uplink every segment" 74 "$(it_counter sw up0 tx)"
+opackets() { $PY -c "import json; print(json.load(open('$IT_DIR/$1-up0.json'))['ports'][0]['device']['opackets'])"; }
+it_eq "the device's own tx counter is the same with TSO (segments, not frames)" \
+	"$(opackets sw)" "$(opackets tso)"
 it_check "the device's segments are vtepsw's own but for IP ID and PSH" \
 	"${CHECK[@]}" --same "$IT_DIR/tso.pcap" "$IT_DIR/sw.pcap"
 

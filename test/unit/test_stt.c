@@ -421,6 +421,98 @@ START_TEST(test_segment_64000)
 }
 END_TEST
 
+/* tso_encap: @p inner into one TSO packet with ctx.stt_tso (frame_max: the device's limit);
+ * @return the packet (its fields checked against DPDK's own pseudo-header sum). */
+static struct rte_mbuf *
+tso_encap(const uint8_t *inner, uint32_t len, uint16_t frame_max, bool shared,
+	  uint16_t want_segsz)
+{
+	struct vtep_tnl_template t;
+	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_frame_id = 9, .stt_chain = true,
+					 .stt_tso = true, .stt_tso_frame_max = frame_max};
+	struct rte_mbuf *out[MAX_SEGS], *m;
+	const struct vtep_stt_tcp *th;
+	struct rte_ipv4_hdr *ip;
+	unsigned int reason = 0;
+	uint8_t *b;
+
+	mk_template(0, 1500, &t);
+	m = mk_mbuf(g_pool, inner, len);
+	if (shared)
+		rte_mbuf_refcnt_update(m, 1);
+	ck_assert_int_eq(vtep_tnl_encap(&t, m, 0xabcdef, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert_uint_eq(ctx.stt_frame_id, 10);
+	/* a buffer another holder shares is not written: the headers come in a mbuf of their own */
+	ck_assert(shared ? out[0] != m : out[0] == m);
+	if (shared)
+		rte_mbuf_refcnt_update(m, -1);
+	ck_assert_uint_eq(out[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+			  RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM |
+			  RTE_MBUF_F_TX_TCP_SEG);
+	ck_assert_uint_eq(out[0]->l2_len, 14);
+	ck_assert_uint_eq(out[0]->l3_len, 20);
+	ck_assert_uint_eq(out[0]->l4_len, 20);
+	ck_assert_uint_eq(out[0]->tso_segsz, want_segsz);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(out[0]), 14 + 20 + 20 + 18 + len);
+	b = mbuf_bytes(out[0]);
+	ip = (struct rte_ipv4_hdr *)(b + 14);
+	th = (const struct vtep_stt_tcp *)(b + 34);
+	ck_assert_uint_eq(ip->hdr_checksum, 0);
+	/* beyond 16 bits (the largest STT frame): 0 */
+	ck_assert_uint_eq(ntohs(ip->total_length), 58 + len <= 65535 ? 58 + len : 0);
+	ck_assert_uint_eq(ntohl(th->seq), (len + 18) << 16);
+	ck_assert_uint_eq(ntohl(th->ack), 9);
+	ck_assert_uint_eq(ntohs(th->src_port), 49152 + 0xabcdef % 16384);
+	/* DPDK's TSO contract: the pseudo-header sum without the length, not inverted */
+	ck_assert_uint_eq(th->cksum, rte_ipv4_phdr_cksum(ip, out[0]->ol_flags));
+	ck_assert_int_eq(memcmp(b + 14 + 20 + 20 + 18, inner, len), 0);
+	free(b);
+	return out[0];
+}
+
+/* Segmentation by the uplink (TSO): one packet per frame that the software path would
+ * cut, with the same STT header; frames that fit and IPv6 underlays are not offloaded. */
+START_TEST(test_encap_tso)
+{
+	uint8_t *inner = mk_inner(65535 - 18);
+	struct rte_mbuf *sw[MAX_SEGS], *m, *out[MAX_SEGS];
+	struct vtep_tnl_template t6;
+	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_tso = true};
+	unsigned int reason = 0;
+	uint8_t *a, *b;
+	int n;
+
+	m = tso_encap(inner, 9000, 0, false, 1460);
+	/* its STT header is the one the first software segment carries */
+	n = encap(0, 1500, inner, 9000, 0xabcdef, 9, sw);
+	ck_assert_int_eq(n, 7);
+	a = mbuf_bytes(m);
+	b = mbuf_bytes(sw[0]);
+	ck_assert_int_eq(memcmp(a + 54, b + 54, 18), 0);
+	free(a);
+	free(b);
+	free_all(sw, n);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(tso_encap(inner, 9000, 1504, true, 1450));  /* net_tap's limit */
+	rte_pktmbuf_free(tso_encap(inner, 65535 - 18, 0, false, 1460));
+	/* a frame that fits one packet: complete checksums, no offload */
+	m = mk_mbuf(g_pool, inner, 200);
+	mk_template(0, 1500, &t6);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert_uint_eq(out[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, 0);
+	rte_pktmbuf_free(out[0]);
+	/* IPv6 underlay: segmented here */
+	mk_template(1, 1500, &t6);
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 7);
+	for (n = 0; n < 7; n++)
+		ck_assert_uint_eq(out[n]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, 0);
+	free_all(out, 7);
+	free(inner);
+	check_no_leak();
+}
+END_TEST
+
 START_TEST(test_encap_errors)
 {
 	struct vtep_tnl_template t;
@@ -1082,6 +1174,7 @@ stt_suite(void)
 	tcase_add_test(tc, test_segment_64000);
 	tcase_add_test(tc, test_segment_zero_copy);
 	tcase_add_test(tc, test_encap_errors);
+	tcase_add_test(tc, test_encap_tso);
 	tcase_add_test(tc, test_encap_shared);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_classify_golden);
