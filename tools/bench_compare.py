@@ -38,18 +38,22 @@ def log(msg):
 
 class Case:
     def __init__(self, workload, tunnel, size, flows, macs=1, legs=("testpmd", "ovs", "vtepsw"),
-                 tags=()):
+                 tags=(), workers=1):
         self.workload, self.tunnel, self.size = workload, tunnel, size
         self.flows, self.macs, self.tags = flows, macs, tuple(tags)
         self.legs = [leg for leg in legs if not (leg == "ovs" and tunnel == "stt")]
         self.mtu = 1500 if tunnel == "stt" else 9000
-        self.id = "%s-%s-%dB-%dflows%s" % (workload, tunnel, size, flows,
-                                           "-%dmacs" % macs if macs > 1 else "")
+        # workers > 1: that many forwarding lcores, each polling its own rx queue of the
+        # input port (net_pcap: one copy of the pcap per queue) and its own tx queue
+        self.workers = workers
+        self.id = "%s-%s-%dB-%dflows%s%s" % (workload, tunnel, size, flows,
+                                             "-%dmacs" % macs if macs > 1 else "",
+                                             "-%dworkers" % workers if workers > 1 else "")
 
     def desc(self):
         return dict(id=self.id, workload=self.workload, tunnel=self.tunnel, pkt_size=self.size,
                     flows=self.flows, macs=self.macs, mtu=self.mtu, legs=self.legs,
-                    tags=list(self.tags))
+                    tags=list(self.tags), workers=self.workers)
 
 
 def all_cases(quick):
@@ -76,6 +80,10 @@ def all_cases(quick):
             cs.append(Case(wl, "stt", s, 1, legs=("testpmd", "vtepsw"), tags=["size"]))
         for s in (9000, 65000):
             cs.append(Case(wl, "stt", s, 1, legs=("testpmd", "vtepsw"), tags=["stt-big"]))
+    # RSS-style scaling: two forwarding lcores, one rx queue each (1,000 flows)
+    for wl in ("encap", "decap"):
+        cs.append(Case(wl, "vxlan", 64, 1000, legs=("testpmd", "vtepsw"), tags=["workers"],
+                       workers=2))
     return cs
 
 
@@ -96,6 +104,34 @@ def thread_cpu_s(pid, name_prefix):
     except (OSError, ValueError):
         pass
     return None
+
+
+def threads_cpu_s(pid, name_prefix):
+    """CPU seconds of all the threads of pid whose names start with name_prefix."""
+    total, found = 0.0, False
+    try:
+        for tid in os.listdir("/proc/%d/task" % pid):
+            base = "/proc/%d/task/%s/" % (pid, tid)
+            with open(base + "comm") as f:
+                if not f.read().startswith(name_prefix):
+                    continue
+            with open(base + "schedstat") as f:
+                total += int(f.read().split()[0]) / 1e9
+                found = True
+    except (OSError, ValueError):
+        return None
+    return total if found else None
+
+
+def lcore_args(workers):
+    """EAL lcores: 0 for control, 1..workers forwarding. With fewer CPUs than lcores the
+    forwarding lcores take the CPUs from the last one down and share CPU 0 with control
+    (which mostly sleeps): every forwarding thread's own CPU time is what is measured."""
+    ncpu = os.cpu_count() or 1
+    if workers + 1 <= ncpu:
+        return ["-l", "0-%d" % workers]
+    return ["--lcores", ",".join(["0@0"] + ["%d@%d" % (i, (ncpu - i) % ncpu)
+                                            for i in range(1, workers + 1)])]
 
 
 def wait_for(pred, timeout, step=0.1):
@@ -151,7 +187,7 @@ class Compare:
             room = min(65535, max(2176, big))
         else:
             room = HEADROOM + max(128, (meta["max_packet"] + 64 + 63) // 64 * 64)
-        n = meta["packets"] + (4096 if room > 16384 else 16384)
+        n = meta["packets"] * c.workers + (4096 if room > 16384 else 16384)
         mem = int(n * (room + 192) * 1.25 / 2**20) + 256
         return n, room, mem
 
@@ -159,8 +195,9 @@ class Compare:
         self.seq += 1
         return "bc%d-%s%d" % (os.getpid(), leg, self.seq)
 
-    def devargs(self, pcap):
-        return "net_pcap0,rx_pcap=%s,infinite_rx=1" % pcap, "net_null0,no-rx=1"
+    def devargs(self, pcap, queues=1):
+        return ("net_pcap0,%s,infinite_rx=1" % ",".join(["rx_pcap=" + pcap] * queues),
+                "net_null0,no-rx=1")
 
     def logfile(self, c, leg, rep):
         return os.path.join(self.logdir, "%s.%s.%d.log" % (c.id, leg, rep))
@@ -169,16 +206,16 @@ class Compare:
 
     def run_vtepsw(self, c, pcap, meta, rep):
         n, room, mem = self.pool(c, meta)
-        pin, pout = self.devargs(pcap)
+        pin, pout = self.devargs(pcap, c.workers)
         js = os.path.join(self.work, "vtepsw-%d.json" % os.getpid())
         pre = self.prefix("v")
-        cmd = [self.bench, "-l", "0-1", "--no-huge", "-m", str(mem), "--no-pci",
+        cmd = [self.bench] + lcore_args(c.workers) + ["--no-huge", "-m", str(mem), "--no-pci",
                "--file-prefix", pre, "--log-level", "lib.eal:warning", "--vdev", pin,
                "--vdev", pout, "--", "-w", c.workload, "-t", c.tunnel, "-s", str(c.size),
                "-f", str(c.flows), "-m", str(c.macs), "--mbufs", str(n), "--mbuf-size",
                str(room), "--mtu", str(c.mtu), "--fdb-capacity",
                str(max(131072, 2 * c.macs)), "--warmup", str(self.a.warmup), "-d",
-               str(self.a.duration), "--stats-period", "1", "--json", js]
+               str(self.a.duration), "--stats-period", "1", "--rxq", str(c.workers), "--json", js]
         with open(self.logfile(c, "vtepsw", rep), "w") as lf:
             lf.write(" ".join(cmd) + "\n")
             lf.flush()
@@ -202,11 +239,12 @@ class Compare:
 
     def run_testpmd(self, c, pcap, meta, rep):
         n, room, mem = self.pool(c, meta)
-        pin, pout = self.devargs(pcap)
+        pin, pout = self.devargs(pcap, c.workers)
         pre = self.prefix("t")
-        cmd = ["dpdk-testpmd", "-l", "0-1", "--no-huge", "-m", str(mem), "--no-pci",
+        cmd = ["dpdk-testpmd"] + lcore_args(c.workers) + ["--no-huge", "-m", str(mem), "--no-pci",
                "--file-prefix", pre, "--log-level", "lib.eal:warning", "--vdev", pin,
-               "--vdev", pout, "--", "-i", "--forward-mode=io", "--nb-cores=1",
+               "--vdev", pout, "--", "-i", "--forward-mode=io",
+               "--nb-cores=%d" % c.workers, "--rxq=%d" % c.workers, "--txq=%d" % c.workers,
                "--total-num-mbufs=%d" % n, "--mbuf-size=%d" % room]
         if meta["max_packet"] > 1518:
             cmd.append("--max-pkt-len=%d" % min(65535 - 256, meta["max_packet"] + 64))
@@ -235,7 +273,7 @@ class Compare:
         def stats():
             out = command("show port stats all", "Tx-bps", 2)
             now = time.monotonic()
-            cpu = thread_cpu_s(p.pid, "rte-worker")
+            cpu = threads_cpu_s(p.pid, "rte-worker")
             blocks = out.split("NIC statistics for port")[1:]
             vals = []
             for b in blocks[:2]:

@@ -53,6 +53,12 @@ def aggregate(doc):
     return agg
 
 
+def ratio_cases(agg, cid, other, leg, key="mpps_core"):
+    """Case cid against case other, both on leg."""
+    x, y = agg.get((cid, leg), {}).get(key), agg.get((other, leg), {}).get(key)
+    return x / y if x and y else None
+
+
 def ratio(agg, cid, a, b, key="mpps_core"):
     x, y = agg.get((cid, a), {}).get(key), agg.get((cid, b), {}).get(key)
     return x / y if x and y else None
@@ -205,6 +211,16 @@ def markdown(doc, agg, tg):
                                                  "gbps_in_core")),
                                              fmt(agg.get((c["id"], "vtepsw"), {}).get(
                                                  "gbps_in_core"))) for c in big)]
+    multi = [c for c in doc["cases"] if c.get("workers", 1) > 1]
+    if multi:
+        lines += ["", "Several workers (one rx queue each, as RSS spreads flows): Mpps/core with "
+                  "N workers / with 1, and wall-clock Mpps with N / with 1: " +
+                  "; ".join("%s %s: %s" % (
+                      c["id"], leg,
+                      " / ".join(fmt(ratio_cases(agg, c["id"], one, leg, key))
+                                 for key in ("mpps_core", "mpps")))
+                      for c in multi for one in [c["id"].rsplit("-", 1)[0]]
+                      for leg in c["legs"])]
     lines += ["", "## Targets", "", "| target | measured | goal | met |", "|---|---|---|---|"]
     for t in tg:
         unit = t.get("unit", "x")
