@@ -64,6 +64,7 @@ for p in rdpcap('$IT_DIR/inner.pcap'):
 	sleep 0.5
 	it_capture_stop "$IT_DIR/$tag.pcap"
 	it_ctl "$tag" --json dump-ports up0 >"$IT_DIR/$tag-up0.json"
+	it_ctl "$tag" dump-ports up0 >"$IT_DIR/$tag-up0.txt"
 	it_vtepsw_stop "$tag"
 }
 
@@ -95,6 +96,10 @@ it_check "[sw] start log: STT segmented in software, net_tap's TSO left alone by
 	"$IT_DIR/vtepsw-sw.log"
 wire_checks sw all
 it_eq "[sw] vtepsw handed the uplink every segment" 74 "$(it_counter sw up0 tx)"
+it_check "vtepctl dump-ports up0: offloads multi_segs,stt_tso with --uplink-tso on" \
+	grep -qE "^up0 +offloads +multi_segs,stt_tso$" "$IT_DIR/tso-up0.txt"
+it_eq "vtepctl dump-ports up0: no stt_tso by default on net_tap" "['multi_segs']" \
+	"$($PY -c "import json; print(json.load(open('$IT_DIR/sw-up0.json'))['ports'][0]['offloads'])")"
 opackets() { $PY -c "import json; print(json.load(open('$IT_DIR/$1-up0.json'))['ports'][0]['device']['opackets'])"; }
 it_eq "the device's own tx counter is the same with TSO (segments, not frames)" \
 	"$(opackets sw)" "$(opackets tso)"
