@@ -65,6 +65,10 @@ struct vtep_port {
 	/* VTEP_PORT_OFL_TSO4 is done by the PMD in software, on the sending thread (net_tap):
 	 * it costs more CPU than vtepsw's own segmentation */
 	bool tso_emulated;
+	/* VTEP_PORT_OFL_TSO4 checksums are wrong unless every mbuf of the packet and the
+	 * segment size are an even number of bytes (net_tap in DPDK 22.11 sums each piece
+	 * as if it started at an even offset) */
+	bool tso_even;
 	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };

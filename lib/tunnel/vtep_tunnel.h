@@ -113,6 +113,7 @@ struct vtep_tnl_encap_ctx {
 	 * cuts into the segments the software path would make */
 	bool stt_tso;
 	uint16_t stt_tso_frame_max; /* the device's limit on headers + tso_segsz (0: none) */
+	bool stt_tso_even;          /* ... and it needs even-sized mbufs and segments */
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

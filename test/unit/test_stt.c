@@ -501,6 +501,22 @@ START_TEST(test_encap_tso)
 	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 1);
 	ck_assert_uint_eq(out[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, 0);
 	rte_pktmbuf_free(out[0]);
+	/* a device that needs even pieces (net_tap): TSO for 1000-byte buffers, vtepsw's own
+	 * segments for 1001-byte ones */
+	ctx.stt_tso_even = true;
+	ctx.stt_chain = true;
+	g_piece = 1000;
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert(out[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	rte_pktmbuf_free(out[0]);
+	g_piece = 1001;
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 7);
+	free_all(out, 7);
+	g_piece = 0;
+	ctx.stt_tso_even = false;
+	ctx.stt_chain = false;
 	/* IPv6 underlay: segmented here */
 	mk_template(1, 1500, &t6);
 	m = mk_mbuf(g_pool, inner, 9000);

@@ -92,6 +92,7 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		if (info.driver_name != NULL && strcmp(info.driver_name, "net_tap") == 0) {
 			port->tso_frame_max = UINT16_MAX; /* set to the MTU once it is known */
 			port->tso_emulated = true;
+			port->tso_even = true;
 		}
 	}
 	if (p->n_rxq > 1) {

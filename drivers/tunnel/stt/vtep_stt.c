@@ -491,6 +491,16 @@ nombuf:
 	return -1;
 }
 
+/* Whether every mbuf of @p m holds an even number of bytes. */
+static bool
+stt_even_chain(const struct rte_mbuf *m)
+{
+	for (; m != NULL; m = m->next)
+		if (m->data_len & 1)
+			return false;
+	return true;
+}
+
 /* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
 static int
 stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
@@ -526,10 +536,13 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
 	if (sp.frame_len <= seg_max) {
 		ret = stt_encap_one(t, m, ctx, &sp, out, reason);
-	} else if (ctx->stt_tso && !t->ipv6) {
+	} else if (ctx->stt_tso && !t->ipv6 && (!ctx->stt_tso_even || stt_even_chain(m))) {
+		/* (a device that needs even pieces gets vtepsw's own segments otherwise) */
 		if (ctx->stt_tso_frame_max != 0)
 			seg_max = RTE_MIN(seg_max, ctx->stt_tso_frame_max > t->tnl_off ?
 					  (uint32_t)(ctx->stt_tso_frame_max - t->tnl_off) : 0);
+		if (ctx->stt_tso_even)
+			seg_max &= ~1u;
 		if (seg_max < VTEP_STT_HDR_LEN) {
 			*reason = VTEP_DROP_MTU_EXCEEDED;
 			return -1;
