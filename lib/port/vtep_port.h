@@ -69,6 +69,9 @@ struct vtep_port {
 	 * segment size are an even number of bytes (net_tap in DPDK 22.11 sums each piece
 	 * as if it started at an even offset) */
 	bool tso_even;
+	/* VTEP_PORT_OFL_TSO4: mbufs a TSO packet may have, in all and within one segment's
+	 * bytes (the device's tx_desc_lim nb_seg_max / nb_mtu_seg_max) */
+	uint16_t tso_max_segs, tso_max_mtu_segs;
 	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };

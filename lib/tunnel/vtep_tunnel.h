@@ -114,6 +114,8 @@ struct vtep_tnl_encap_ctx {
 	bool stt_tso;
 	uint16_t stt_tso_frame_max; /* the device's limit on headers + tso_segsz (0: none) */
 	bool stt_tso_even;          /* ... and it needs even-sized mbufs and segments */
+	uint16_t stt_tso_max_segs;  /* ... and mbufs per packet at most (0: no limit) */
+	uint16_t stt_tso_max_mtu_segs; /* ... and per segment's bytes (0: no limit) */
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

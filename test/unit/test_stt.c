@@ -514,6 +514,21 @@ START_TEST(test_encap_tso)
 	m = mk_mbuf(g_pool, inner, 9000);
 	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 7);
 	free_all(out, 7);
+	/* the device's descriptor limits: 10 mbufs (9 pieces + the headers) in all, and a
+	 * 1460-byte segment over 1000-byte pieces touches up to 4 of them with the headers */
+	g_piece = 1000;
+	for (n = 0; n < 4; n++) {
+		static const uint16_t lim[4][2] = { {9, 0}, {10, 0}, {0, 3}, {0, 4} };
+
+		ctx.stt_tso_max_segs = lim[n][0];
+		ctx.stt_tso_max_mtu_segs = lim[n][1];
+		m = mk_mbuf(g_pool, inner, 9000);
+		ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason),
+				 n & 1 ? 1 : 7);
+		free_all(out, n & 1 ? 1 : 7);
+	}
+	ctx.stt_tso_max_segs = 0;
+	ctx.stt_tso_max_mtu_segs = 0;
 	g_piece = 0;
 	ctx.stt_tso_even = false;
 	ctx.stt_chain = false;

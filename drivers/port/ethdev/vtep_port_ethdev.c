@@ -87,6 +87,8 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 	conf.txmode.offloads |= p->tx_offloads & info.tx_offload_capa;
 	if ((conf.txmode.offloads & ETHDEV_TSO4) == ETHDEV_TSO4) {
 		port->offloads |= VTEP_PORT_OFL_TSO4;
+		port->tso_max_segs = info.tx_desc_lim.nb_seg_max;
+		port->tso_max_mtu_segs = info.tx_desc_lim.nb_mtu_seg_max;
 		/* net_tap cuts with librte_gso and refuses a segment whose headers and payload
 		 * exceed its MTU; IPv6 it does not segment at all (so VTEP_PORT_OFL_TSO4 only) */
 		if (info.driver_name != NULL && strcmp(info.driver_name, "net_tap") == 0) {

@@ -491,14 +491,44 @@ nombuf:
 	return -1;
 }
 
-/* Whether every mbuf of @p m holds an even number of bytes. */
+/*
+ * Whether the uplink of @p ctx can segment frame @p m (with a header mbuf in front) into
+ * segments of @p seg bytes: its mbuf count within the device's limits, a segment's bytes
+ * spread over no more mbufs than it allows (bounded through the smallest mbuf), and even
+ * sizes where the device needs them.
+ */
 static bool
-stt_even_chain(const struct rte_mbuf *m)
+stt_tso_ok(const struct vtep_tnl_encap_ctx *ctx, const struct rte_mbuf *m, uint32_t seg)
 {
-	for (; m != NULL; m = m->next)
-		if (m->data_len & 1)
-			return false;
-	return true;
+	uint32_t nsegs = m->nb_segs + 1u, min_len = UINT16_MAX, odd = seg & 1;
+	const struct rte_mbuf *s;
+
+	for (s = m; s != NULL; s = s->next) {
+		odd |= s->data_len & 1u;
+		if (s->next != NULL)
+			min_len = RTE_MIN(min_len, (uint32_t)s->data_len);
+	}
+	if (ctx->stt_tso_even && odd)
+		return false;
+	if (ctx->stt_tso_max_segs != 0 && nsegs > ctx->stt_tso_max_segs)
+		return false;
+	/* a window of seg bytes touches at most seg / min_len + 2 mbufs, + the header's */
+	return ctx->stt_tso_max_mtu_segs == 0 || m->nb_segs == 1 ||
+		(min_len != 0 && seg / min_len + 3 <= ctx->stt_tso_max_mtu_segs);
+}
+
+/* The TSO segment size for the uplink of @p ctx: @p seg_max within the device's limits
+ * (0: they leave too little). */
+static inline uint32_t
+stt_tso_seg(const struct vtep_tnl_encap_ctx *ctx, const struct vtep_tnl_template *t,
+	    uint32_t seg_max)
+{
+	if (ctx->stt_tso_frame_max != 0)
+		seg_max = RTE_MIN(seg_max, ctx->stt_tso_frame_max > t->tnl_off ?
+				  (uint32_t)(ctx->stt_tso_frame_max - t->tnl_off) : 0);
+	if (ctx->stt_tso_even)
+		seg_max &= ~1u;
+	return seg_max >= VTEP_STT_HDR_LEN ? seg_max : 0;
 }
 
 /* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
@@ -510,7 +540,7 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	uint32_t ip_len = t->l4_off - t->l3_off;
 	uint32_t mtu = t->mtu != 0 ? t->mtu : 1500;
-	uint32_t seg_max, room;
+	uint32_t seg_max, room, tso_seg;
 	struct stt_pkt sp;
 	unsigned int n;
 	int ret;
@@ -534,20 +564,13 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	vtep_stt_inner_info(m, &sp.flags, &sp.l4_offset);
 
 	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
+	tso_seg = ctx->stt_tso && !t->ipv6 ? stt_tso_seg(ctx, t, seg_max) : 0;
 	if (sp.frame_len <= seg_max) {
 		ret = stt_encap_one(t, m, ctx, &sp, out, reason);
-	} else if (ctx->stt_tso && !t->ipv6 && (!ctx->stt_tso_even || stt_even_chain(m))) {
-		/* (a device that needs even pieces gets vtepsw's own segments otherwise) */
-		if (ctx->stt_tso_frame_max != 0)
-			seg_max = RTE_MIN(seg_max, ctx->stt_tso_frame_max > t->tnl_off ?
-					  (uint32_t)(ctx->stt_tso_frame_max - t->tnl_off) : 0);
-		if (ctx->stt_tso_even)
-			seg_max &= ~1u;
-		if (seg_max < VTEP_STT_HDR_LEN) {
-			*reason = VTEP_DROP_MTU_EXCEEDED;
-			return -1;
-		}
-		ret = stt_encap_tso(t, m, ctx, &sp, seg_max, out, reason);
+	} else if (tso_seg != 0 && (sp.frame_len + tso_seg - 1) / tso_seg <= max_out &&
+		   stt_tso_ok(ctx, m, tso_seg)) {
+		/* (no more segments than the software path may make: net_tap's GSO takes 64) */
+		ret = stt_encap_tso(t, m, ctx, &sp, tso_seg, out, reason);
 	} else {
 		/* A segment is one mbuf: never more payload than its data room holds. */
 		room = rte_pktmbuf_data_room_size(ctx->pool);
