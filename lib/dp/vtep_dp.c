@@ -643,11 +643,14 @@ log_uplink_stt(const struct vtep_dp *dp)
 	const struct vtep_port *p = u >= 0 ? dp->ports[u].eth : NULL;
 	/* Ethernet + IPv4 + TCP-like header in front of each segment's payload */
 	unsigned int seg = dp->vtep.mtu - 40, hdrs = 54;
+	const char *csum;
 
 	if (p == NULL)
 		return;
+	csum = p->offloads & VTEP_PORT_OFL_CSUM ? ", checksums by the device" : "";
 	if (!(p->offloads & VTEP_PORT_OFL_TSO4)) {
-		VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmented in software (%s)", dp->vtep.uplink,
+		VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmented in software%s (%s)",
+			 dp->vtep.uplink, csum,
 			 dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_OFF ? "--uplink-tso off" :
 			 p->tso_emulated ? "the device's TSO is software in its driver, which costs "
 			 "more; --uplink-tso on uses it" : "the device has no TSO");
@@ -656,8 +659,8 @@ log_uplink_stt(const struct vtep_dp *dp)
 	if (p->tso_frame_max != 0 && p->tso_frame_max < seg + hdrs)
 		seg = p->tso_frame_max > hdrs ? p->tso_frame_max - hdrs : 0;
 	VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmentation offloaded to the device (TSO, IPv4 "
-		 "underlay, %u-byte segments; IPv6 underlay segmented in software)",
-		 dp->vtep.uplink, seg);
+		 "underlay, %u-byte segments; IPv6 underlay segmented in software%s)",
+		 dp->vtep.uplink, seg, csum);
 	if (seg < dp->vtep.mtu - 40u)
 		VTEP_LOG(MAIN, WARNING, "uplink '%s': the device counts the Ethernet header in its "
 			 "MTU %u for TSO, so STT segments carry %u bytes where vtep.mtu %u allows "
@@ -843,8 +846,9 @@ vtep_dp_port_add(struct vtep_dp *dp, const struct vtep_cfg_port *p, char err[VTE
 		set_err(err, "port '%s': %s", p->name, perr);
 		return ret;
 	}
+	/* net_tap's checksums are software too (not published yet: no atomics needed) */
 	if (eth->tso_emulated && dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_AUTO)
-		eth->offloads &= ~VTEP_PORT_OFL_TSO4; /* not published yet */
+		eth->offloads &= ~(VTEP_PORT_OFL_TSO4 | VTEP_PORT_OFL_CSUM);
 	mp = &dp->ports[idx];
 	memset(mp, 0, sizeof(*mp));
 	mp->kind = VTEP_DP_PORT_ETH;

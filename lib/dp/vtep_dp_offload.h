@@ -37,6 +37,7 @@ dp_encap_uplink(struct vtep_tnl_encap_ctx *ctx, const struct vtep_port *ul)
 
 	ctx->stt_chain = (ofl & VTEP_PORT_OFL_MULTI_SEGS) != 0;
 	ctx->stt_tso = (ofl & VTEP_PORT_OFL_TSO4) != 0;
+	ctx->stt_csum = (ofl & VTEP_PORT_OFL_CSUM) != 0;
 	ctx->stt_tso_frame_max = ul->tso_frame_max;
 	ctx->stt_tso_even = ul->tso_even;
 	ctx->stt_tso_max_segs = ul->tso_max_segs;

@@ -301,6 +301,8 @@ offloads_json(const struct vtep_port *dev)
 		json_array_append_new(a, json_string("tso"));
 	if (ofl & VTEP_PORT_OFL_TSO4)
 		json_array_append_new(a, json_string("stt_tso"));
+	if (ofl & VTEP_PORT_OFL_CSUM)
+		json_array_append_new(a, json_string("stt_csum"));
 	return a;
 }
 

@@ -39,6 +39,10 @@
  *  TSO packet per frame. Apart from VTEP_PORT_OFL_TSO, which lets a VM's TSO frames reach
  *  an Ethernet port whole: Ethernet ports keep getting segments. */
 #define VTEP_PORT_OFL_TSO4 (1u << 2)
+/** port->offloads: the device fills in IPv4 header and TCP checksums, IPv4 and IPv6
+ *  (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM and TCP_CKSUM enabled because the opener asked): STT
+ *  segments vtepsw cuts itself for such an uplink leave them to it. */
+#define VTEP_PORT_OFL_CSUM (1u << 3)
 
 struct vtep_port_ops;
 

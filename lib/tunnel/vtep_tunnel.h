@@ -116,6 +116,10 @@ struct vtep_tnl_encap_ctx {
 	bool stt_tso_even;          /* ... and it needs even-sized mbufs and segments */
 	uint16_t stt_tso_max_segs;  /* ... and mbufs per packet at most (0: no limit) */
 	uint16_t stt_tso_max_mtu_segs; /* ... and per segment's bytes (0: no limit) */
+	/* the uplink fills in IPv4 header and TCP checksums: STT segments vtepsw cuts itself
+	 * (IPv6 underlay, no TSO, or beyond the TSO limits) leave them to it; stt_tso_even
+	 * applies too */
+	bool stt_csum;
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

@@ -20,17 +20,20 @@ UL="${IT_ID}u" VM="${IT_ID}v"
 RMAC=02:00:00:00:00:02
 CHECK=("$PY" "$HERE/stt_tso_check.py")
 
-# config FILE: STT to 10.99.0.2 (static neighbour) for VLAN 300 / VNI 7000.
+# config FILE [6]: STT to 10.99.0.2 (or fd99::2 over IPv6; static neighbours) for VLAN 300 /
+# VNI 7000.
 # net_tap counts the Ethernet header in its MTU for TSO and allows 1504 at most: with
 # vtep.mtu 1490 its segments are the 1450 bytes vtepsw's own would be. The VM port's
 # kernel side gets a 65200-byte MTU (net_tap reads frames of any size into mbuf chains).
 config() {
+	local r=10.99.0.2
+	[ "${2:-}" = 6 ] && r=fd99::2
 	cat >"$1" <<JSON
-{"vtep": {"local_ip": "10.99.0.1/24", "uplink": "up0", "mtu": 1490,
-          "neighbours": [{"ip": "10.99.0.2", "mac": "$RMAC"}]},
+{"vtep": {"local_ip": "10.99.0.1/24", "local_ip6": "fd99::1/64", "uplink": "up0", "mtu": 1490,
+          "neighbours": [{"ip": "$r", "mac": "$RMAC"}]},
  "ports": [{"name": "up0", "devargs": "net_tap0,iface=$UL", "role": "uplink", "mtu": 1504},
            {"name": "vm1", "devargs": "net_tap1,iface=$VM", "vlan": 300}],
- "tunnels": [{"name": "stt", "type": "stt", "remote_ip": "10.99.0.2"}],
+ "tunnels": [{"name": "stt", "type": "stt", "remote_ip": "$r"}],
  "segments": [{"vlan": 300, "vni": 7000, "flood": ["stt"]}]}
 JSON
 }
@@ -48,11 +51,10 @@ for n, l4 in ((9000, UDP(sport=1000, dport=2000)), (30000, TCP(sport=3000, dport
 wrpcap(sys.argv[1], f)
 EOF
 
-# run TAG ARGS...: vtepsw with the uplink tap captured while the VM port sends the frames.
+# run TAG [6]: vtepsw with the uplink tap captured while the VM port sends the frames.
 run() {
 	local tag=$1
-	shift
-	config "$IT_DIR/$tag.json"
+	config "$IT_DIR/$tag.json" "${2:-}"
 	it_vtepsw_start "$tag" "$IT_DIR/$tag.json" || return 1
 	ip -n "$SWNS" link set "$VM" mtu 65200
 	it_capture_start sw "$UL" "$IT_DIR/$tag.pcap"
@@ -68,15 +70,18 @@ for p in rdpcap('$IT_DIR/inner.pcap'):
 	it_vtepsw_stop "$tag"
 }
 
-# wire_checks TAG PSH: the capture of run TAG against the inner frames, and its checksums.
+# wire_checks TAG PSH [SEGMENTS SIZES]: the capture of run TAG against the inner frames, and
+# its checksums (IPv4 unless SIZES are given: IPv6).
 wire_checks() {
 	local tag=$1 psh=$2 out rc=0 cko=(-o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE)
+	local segs=${3:-74} sizes=${4:-7,21,1,45} good="ip.checksum.status == 1 && "
+	[ -n "${4:-}" ] && good=""
 	out=$("${CHECK[@]}" "$IT_DIR/$tag.pcap" "$IT_DIR/inner.pcap" 7000 1490 "$psh") || rc=$?
 	it_eq "[$tag] segments fit the MTU, seq = len<<16|off, one ACK per frame, payloads = STT header + inner frame, PSH on $psh: $out" 0 "$rc"
-	it_eq "[$tag] frames and segments on the wire" "frames 4 segments 74 sizes 7,21,1,45" \
+	it_eq "[$tag] frames and segments on the wire" "frames 4 segments $segs sizes $sizes" \
 		"$(echo "$out" | tail -1)"
-	it_eq "[$tag] valid IP and TCP checksums (74 STT packets)" 74 \
-		"$(it_tcount "$IT_DIR/$tag.pcap" "tcp.dstport == 7471 && ip.checksum.status == 1 && tcp.checksum.status == 1" "${cko[@]}")"
+	it_eq "[$tag] valid IP and TCP checksums ($segs STT packets)" "$segs" \
+		"$(it_tcount "$IT_DIR/$tag.pcap" "tcp.dstport == 7471 && ${good}tcp.checksum.status == 1" "${cko[@]}")"
 	it_eq "[$tag] no bad checksum" 0 \
 		"$(it_tcount "$IT_DIR/$tag.pcap" "ip.checksum.status == 0 || tcp.checksum.status == 0" "${cko[@]}")"
 }
@@ -94,6 +99,14 @@ IT_VTEPSW_ARGS="--uplink-tso on --mbuf-size 2177" run odd
 wire_checks odd all
 it_eq "[odd] vtepsw segmented the frames in odd-sized buffers itself" 74 "$(it_counter odd up0 tx)"
 
+# An IPv6 underlay: net_tap cannot segment IPv6, so vtepsw does, leaving the TCP checksums
+# to the device (its checksum offload), which fills them in right.
+IT_VTEPSW_ARGS="--uplink-tso on" run tso6 6
+it_check "[tso6] start log: IPv6 segmented in software, checksums by the device" \
+	grep -q "IPv6 underlay segmented in software, checksums by the device)" "$IT_DIR/vtepsw-tso6.log"
+wire_checks tso6 all 75 7,21,1,46
+it_eq "[tso6] vtepsw handed the uplink every segment" 75 "$(it_counter tso6 up0 tx)"
+
 # The software path for comparison: every segment has PSH, else the same packets. It is
 # the default on net_tap (--uplink-tso auto), whose TSO is software in the PMD.
 run sw
@@ -102,8 +115,8 @@ it_check "[sw] start log: STT segmented in software, net_tap's TSO left alone by
 	"$IT_DIR/vtepsw-sw.log"
 wire_checks sw all
 it_eq "[sw] vtepsw handed the uplink every segment" 74 "$(it_counter sw up0 tx)"
-it_check "vtepctl dump-ports up0: offloads multi_segs,stt_tso with --uplink-tso on" \
-	grep -qE "^up0 +offloads +multi_segs,stt_tso$" "$IT_DIR/tso-up0.txt"
+it_check "vtepctl dump-ports up0: offloads multi_segs,stt_tso,stt_csum with --uplink-tso on" \
+	grep -qE "^up0 +offloads +multi_segs,stt_tso,stt_csum$" "$IT_DIR/tso-up0.txt"
 it_eq "vtepctl dump-ports up0: no stt_tso by default on net_tap" "['multi_segs']" \
 	"$($PY -c "import json; print(json.load(open('$IT_DIR/sw-up0.json'))['ports'][0]['offloads'])")"
 opackets() { $PY -c "import json; print(json.load(open('$IT_DIR/$1-up0.json'))['ports'][0]['device']['opackets'])"; }

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Check the STT segments of a capture against the inner frames that were sent, without
 # vtepsw's code: stt_tso_check.py CAPTURE INNER_PCAP VNI MTU [PSH]
-#   - every IP packet fits MTU, every segment carries TCP to port 7471;
+#   - every IPv4 or IPv6 packet fits MTU, every segment carries TCP to port 7471;
 #   - per frame (one ACK value each): seq = frame_len << 16 | offset, the offsets tile the
 #     frame without gap or overlap, and the payloads joined are the STT header scapy
 #     expects for the inner frame (version 0, flags, L4 offset, VNI) + the inner frame;
@@ -71,12 +71,16 @@ frames = {}
 order = []
 nseg = 0
 for p in rdpcap(cap):
-    if IP not in p or p[IP].proto != 6:
+    if IP in p and p[IP].proto == 6:
+        ip = p[IP]
+        iplen, raw = ip.len, bytes(ip)[ip.ihl * 4:ip.len]
+    elif IPv6 in p and p[IPv6].nh == 6:
+        ip = p[IPv6]
+        iplen, raw = 40 + ip.plen, bytes(ip)[40:40 + ip.plen]
+    else:
         continue
-    ip = p[IP]
-    if ip.len > mtu:
-        problems.append(f"IP packet of {ip.len} bytes > MTU {mtu}")
-    raw = bytes(ip)[ip.ihl * 4:ip.len]
+    if iplen > mtu:
+        problems.append(f"IP packet of {iplen} bytes > MTU {mtu}")
     sport, dport, seq, ack, off = struct.unpack("!HHIIB", raw[:13])
     tflags = raw[13]
     if dport != 7471:

@@ -532,6 +532,47 @@ START_TEST(test_encap_tso)
 	g_piece = 0;
 	ctx.stt_tso_even = false;
 	ctx.stt_chain = false;
+	/* segments vtepsw cuts itself, checksums left to the device (IPv6 underlay or no TSO),
+	 * copied or zero-copy: the pseudo-header sums DPDK's checksum offload starts from */
+	for (n = 0; n < 4; n++) {
+		struct rte_mbuf *o[MAX_SEGS];
+		int k, i;
+
+		mk_template(n & 1, 1500, &t6);
+		ctx.stt_tso = false;
+		ctx.stt_csum = true;
+		ctx.stt_chain = n >= 2;
+		m = mk_mbuf(g_pool, inner, 9000);
+		k = vtep_tnl_encap(&t6, m, 1, &ctx, o, MAX_SEGS, &reason);
+		ck_assert_int_eq(k, 7);
+		for (i = 0; i < k; i++) {
+			uint8_t *p = mbuf_bytes(o[i]);
+			const struct vtep_stt_tcp *th =
+				(const struct vtep_stt_tcp *)(p + 14 + (n & 1 ? 40 : 20));
+
+			ck_assert_uint_eq(o[i]->l2_len, 14);
+			ck_assert_uint_eq(o[i]->l4_len, 20);
+			if (n & 1) {
+				ck_assert_uint_eq(o[i]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+						  RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM);
+				ck_assert_uint_eq(th->cksum, rte_ipv6_phdr_cksum(
+					(const struct rte_ipv6_hdr *)(p + 14), o[i]->ol_flags));
+			} else {
+				const struct rte_ipv4_hdr *ip = (const void *)(p + 14);
+
+				ck_assert_uint_eq(o[i]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+						  RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+						  RTE_MBUF_F_TX_TCP_CKSUM);
+				ck_assert_uint_eq(ip->hdr_checksum, 0);
+				ck_assert_uint_eq(th->cksum, rte_ipv4_phdr_cksum(ip, o[i]->ol_flags));
+			}
+			free(p);
+		}
+		free_all(o, k);
+	}
+	ctx.stt_csum = false;
+	ctx.stt_chain = false;
+	ctx.stt_tso = true;
 	/* IPv6 underlay: segmented here */
 	mk_template(1, 1500, &t6);
 	m = mk_mbuf(g_pool, inner, 9000);

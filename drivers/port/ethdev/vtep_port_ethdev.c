@@ -10,7 +10,8 @@
 
 #include "vtep_port_provider.h"
 
-/* What VTEP_PORT_OFL_TSO4 needs, all of it enabled. */
+/* What VTEP_PORT_OFL_CSUM and VTEP_PORT_OFL_TSO4 need, all of it enabled. */
+#define ETHDEV_CSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
 #define ETHDEV_TSO4 (RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
 		     RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 
@@ -85,6 +86,8 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		port->offloads |= VTEP_PORT_OFL_MULTI_SEGS;
 	conf.rxmode.offloads |= p->rx_offloads & info.rx_offload_capa;
 	conf.txmode.offloads |= p->tx_offloads & info.tx_offload_capa;
+	if ((conf.txmode.offloads & ETHDEV_CSUM) == ETHDEV_CSUM)
+		port->offloads |= VTEP_PORT_OFL_CSUM;
 	if ((conf.txmode.offloads & ETHDEV_TSO4) == ETHDEV_TSO4) {
 		port->offloads |= VTEP_PORT_OFL_TSO4;
 		port->tso_max_segs = info.tx_desc_lim.nb_seg_max;

@@ -33,6 +33,7 @@ struct stt_pkt {
 	uint32_t frame_len;
 	uint8_t flags;
 	uint8_t l4_offset;
+	bool csum_ofl;              /* segments: the device fills in IP and TCP checksums */
 };
 
 /* Big-endian 16-bit load from a byte buffer. */
@@ -127,6 +128,8 @@ stt_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
  * checksum, TCP ports/seq/ack, then the TCP checksum: the pseudo-header, the @p l4_hdr
  * bytes from the TCP header on at @p pkt (TCP header, and the STT header in the first
  * segment), and @p psum, the unfolded sum of the rest (starting at an even offset).
+ * With sp->csum_ofl the device computes both checksums: IP checksum 0, the TCP one the
+ * pseudo-header sum it starts from, and @p l4_hdr and @p psum unused.
  */
 static void
 stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
@@ -159,12 +162,19 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 		uint16_t tot = (uint16_t)(t->l4_off - t->l3_off + l4_len);
 
 		ip->total_length = rte_cpu_to_be_16(tot);
-		ip->hdr_checksum = (uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
-							      rte_cpu_to_be_16(tot));
+		ip->hdr_checksum = sp->csum_ofl ? 0 :
+			(uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
+						   rte_cpu_to_be_16(tot));
 	}
-	sum = vtep_cksum_add(th, l4_hdr, sum + psum);
-	th->cksum = (uint16_t)~vtep_cksum_fold(sum);
 	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	if (sp->csum_ofl) {
+		th->cksum = vtep_cksum_fold(sum);
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | (t->ipv6 ? RTE_MBUF_F_TX_IPV6 :
+			       RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	} else {
+		sum = vtep_cksum_add(th, l4_hdr, sum + psum);
+		th->cksum = (uint16_t)~vtep_cksum_fold(sum);
+	}
 	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L4_TCP |
 		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4);
 	m->l2_len = t->l3_off;
@@ -365,7 +375,7 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 		}
 		stt_copy_advance(&cur, &cur_off, dst + h, len - h);
 		stt_patch(t, out[i], pkt, sp, off, len, VTEP_STT_TCP_LEN + h,
-			  vtep_cksum_add(dst + h, len - h, 0));
+			  sp->csum_ofl ? 0 : vtep_cksum_add(dst + h, len - h, 0));
 	}
 	rte_pktmbuf_free(m);
 	return (int)n;
@@ -462,8 +472,12 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 				goto undo;
 			stt_slice(mi, cur, cur_off, nb);
 			refs++;
-			part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb, 0);
-			psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			/* the payload is read only for its checksum, if vtepsw computes it */
+			if (!sp->csum_ofl) {
+				part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb,
+						      0);
+				psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			}
 			last->next = mi;
 			last = mi;
 			hdr->nb_segs++;
@@ -491,6 +505,17 @@ nombuf:
 	return -1;
 }
 
+/* Whether @p seg and the byte count of every mbuf of @p m are even. */
+static bool
+stt_even(const struct rte_mbuf *m, uint32_t seg)
+{
+	uint32_t odd = seg & 1;
+
+	for (; m != NULL; m = m->next)
+		odd |= m->data_len & 1u;
+	return odd == 0;
+}
+
 /*
  * Whether the uplink of @p ctx can segment frame @p m (with a header mbuf in front) into
  * segments of @p seg bytes: its mbuf count within the device's limits, a segment's bytes
@@ -500,15 +525,12 @@ nombuf:
 static bool
 stt_tso_ok(const struct vtep_tnl_encap_ctx *ctx, const struct rte_mbuf *m, uint32_t seg)
 {
-	uint32_t nsegs = m->nb_segs + 1u, min_len = UINT16_MAX, odd = seg & 1;
+	uint32_t nsegs = m->nb_segs + 1u, min_len = UINT16_MAX;
 	const struct rte_mbuf *s;
 
-	for (s = m; s != NULL; s = s->next) {
-		odd |= s->data_len & 1u;
-		if (s->next != NULL)
-			min_len = RTE_MIN(min_len, (uint32_t)s->data_len);
-	}
-	if (ctx->stt_tso_even && odd)
+	for (s = m; s->next != NULL; s = s->next)
+		min_len = RTE_MIN(min_len, (uint32_t)s->data_len);
+	if (ctx->stt_tso_even && !stt_even(m, seg))
 		return false;
 	if (ctx->stt_tso_max_segs != 0 && nsegs > ctx->stt_tso_max_segs)
 		return false;
@@ -561,6 +583,7 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	sp.sport = rte_cpu_to_be_16(VTEP_STT_SPORT_BASE + hash % VTEP_STT_SPORT_RANGE);
 	sp.ack = rte_cpu_to_be_32(ctx->stt_frame_id);
 	sp.hash = hash;
+	sp.csum_ofl = false;
 	vtep_stt_inner_info(m, &sp.flags, &sp.l4_offset);
 
 	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
@@ -586,6 +609,7 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 			*reason = VTEP_DROP_MTU_EXCEEDED;
 			return -1;
 		}
+		sp.csum_ofl = ctx->stt_csum && (!ctx->stt_tso_even || stt_even(m, seg_max));
 		struct rte_mempool *hp = ctx->hdr_pool != NULL ? ctx->hdr_pool : ctx->pool;
 		bool zc = ctx->stt_chain && n <= STT_ZC_MAX &&
 			rte_pktmbuf_data_room_size(hp) >=
