@@ -144,6 +144,10 @@ fwd_setup(struct bench_ctx *c, enum fwd_kind kind, char *err, size_t errlen)
 	dpp.pool = c->pool;
 	dpp.fdb_capacity = c->o.fdb_capacity;
 	dpp.socket_id = (int)rte_socket_id();
+	/* each worker's state on the NUMA node of the lcore that polls as that worker */
+	dpp.worker_socket_set = true;
+	for (unsigned int i = 0; i < c->n_lcores; i++)
+		dpp.worker_socket[i] = (int)rte_lcore_to_socket_id(c->lc[i].lcore_id);
 	h0 = bench_heap_in_use();
 	ret = vtep_dp_create(&dpp, &s->dp);
 	if (ret < 0) {

@@ -424,6 +424,15 @@ main(int argc, char **argv)
 	dpp.main_forwards = single;
 	dpp.pool = pool;
 	dpp.socket_id = (int)rte_socket_id();
+	/* each worker's state on its lcore's NUMA node (workers take the lcores in EAL order) */
+	dpp.worker_socket_set = true;
+	if (single) {
+		dpp.worker_socket[0] = (int)rte_socket_id();
+	} else {
+		RTE_LCORE_FOREACH_WORKER(lcore)
+			dpp.worker_socket[wi++] = (int)rte_lcore_to_socket_id(lcore);
+		wi = 0;
+	}
 	dpp.stt_reasm_kb = cfg.vtep.stt_reasm_mem_kb;
 	dpp.stt_reasm_timeout_ms = cfg.vtep.stt_reasm_timeout_ms;
 	dpp.uplink_tso = o.uplink_tso;

@@ -54,8 +54,9 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	struct vtep_stt_reasm_params rp = { 0 };
 	char name[RTE_RING_NAMESIZE];
 	struct dp_worker *w;
+	int socket = dp->p.worker_socket_set ? dp->p.worker_socket[id] : dp->p.socket_id;
 
-	w = rte_zmalloc_socket("vtep_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, dp->p.socket_id);
+	w = rte_zmalloc_socket("vtep_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
 	if (w == NULL)
 		return -ENOMEM;
 	w->id = id;
@@ -66,13 +67,12 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	/* STT zero-copy segment heads; without it (no memory) they come from the pool */
 	snprintf(name, sizeof(name), "vh%u_%p", id, (void *)dp);
 	w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 512, 0,
-						    RTE_PKTMBUF_HEADROOM + 128,
-						    dp->p.socket_id);
+						    RTE_PKTMBUF_HEADROOM + 128, socket);
 	snprintf(name, sizeof(name), "vl%u_%p", id, (void *)dp);
 	w->learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_msg), DP_LEARN_RING,
-					     dp->p.socket_id, RING_F_SP_ENQ | RING_F_SC_DEQ);
+					     socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "vc%u_%p", id, (void *)dp);
-	w->ctl_ring = rte_ring_create(name, DP_CTL_RING, dp->p.socket_id,
+	w->ctl_ring = rte_ring_create(name, DP_CTL_RING, socket,
 				      RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (w->learn_ring == NULL || w->ctl_ring == NULL) {
 		worker_free(w);
@@ -82,7 +82,7 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 			   dp->p.n_workers;
 	rp.timeout_ms = dp->p.stt_reasm_timeout_ms ? dp->p.stt_reasm_timeout_ms : 1000;
 	rp.max_frames = 1024;
-	rp.socket_id = dp->p.socket_id;
+	rp.socket_id = socket;
 	if (vtep_stt_reasm_create(&rp, &w->reasm) < 0)
 		w->reasm = NULL; /* STT segments are then dropped as no_resources */
 	*out = w;

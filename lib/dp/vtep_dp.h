@@ -60,7 +60,11 @@ struct vtep_dp_params {
 	uint32_t stt_reasm_kb;      /* STT reassembly memory, all workers together (0: 4096) */
 	uint32_t stt_reasm_timeout_ms; /* per-frame reassembly timeout (0: 1000) */
 	enum vtep_dp_uplink_tso uplink_tso; /* who segments STT for a TSO-capable uplink */
-	int socket_id;
+	int socket_id;              /* the datapath's shared tables (FDB, config tables) */
+	/* NUMA socket of each worker's lcore: its own state (counters, rings, STT reassembly
+	 * and segment buffers) goes there. worker_socket_set false: socket_id for all. */
+	bool worker_socket_set;
+	int worker_socket[VTEP_MAX_WORKERS];
 };
 
 /** Create an empty datapath. @return 0 or -errno. */

@@ -289,38 +289,49 @@ vlan_push(struct rte_mbuf *m, uint16_t tci)
 	return 0;
 }
 
+/* The inner flow hash for tunnel entropy: the NIC's RSS hash when it gave one. */
+static __rte_always_inline uint32_t
+encap_hash(const struct rte_mbuf *m)
+{
+	return (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
+}
+
 /*
  * Egress of the common case, inline: in-place encap toward a tunnel (VXLAN/NVGRE over
  * IPv4, see vtep_tnl_encap_fast()), or a frame to an Ethernet port of its VLAN (tag
  * pushed on a trunk), neither a TSO frame. @return the port to queue @p m on (tunnel
- * counters added to @p acc), or DP_NO_PORT with @p m unchanged: output_slow() then
- * decides.
+ * counters added to @p acc, and *@p tmplp set to the template used, else NULL), or
+ * DP_NO_PORT with @p m unchanged: output_slow() then decides. *@p pushp says whether a
+ * tag was pushed (Ethernet ports).
  */
 static __rte_always_inline uint16_t
 output_fast(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
-	    const struct dp_md *md, uint16_t out, struct dp_acc *acc)
+	    const struct dp_md *md, uint16_t out, struct dp_acc *acc,
+	    const struct vtep_tnl_template **tmplp, bool *pushp)
 {
 	const struct dp_tport *tp = &t->ports[out];
 	const struct vtep_tnl_template *tmpl;
 	uint32_t len = m->pkt_len;
 	uint16_t seg;
 
+	*pushp = false;
 	if (unlikely(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG))
 		return DP_NO_PORT;
 	if (tp->kind == VTEP_DP_PORT_TUNNEL) {
 		seg = t->seg_by_vlan[md->vlan];
 		if (unlikely(seg == DP_NO_SEG) || unlikely((tmpl = tp->tmpl[seg]) == NULL))
 			return DP_NO_PORT;
-		if (unlikely(vtep_tnl_encap_fast(tmpl, m, (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ?
-						 m->hash.rss : vtep_tnl_flow_hash(m)) != 0))
+		if (unlikely(vtep_tnl_encap_fast(tmpl, m, encap_hash(m)) != 0))
 			return DP_NO_PORT;
 		acc_tnl_tx(w, acc, out, md->vlan, len);
+		*tmplp = tmpl;
 		return tp->uplink;
 	}
+	*tmplp = NULL;
 	if (unlikely(!dp_vlan_member(tp, md->vlan)))
 		return DP_NO_PORT;
-	if (tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0 &&
-	    unlikely(vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0))
+	*pushp = tp->mode != VTEP_PORT_MODE_ACCESS && md->vlan != 0;
+	if (*pushp && unlikely(vlan_push(m, (uint16_t)(md->pcp << 13 | md->vlan)) < 0))
 		return DP_NO_PORT;
 	return out;
 }
@@ -387,12 +398,28 @@ static void
 output(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
        const struct dp_md *md, uint16_t out, struct dp_acc *acc)
 {
-	uint16_t q = output_fast(t, w, m, md, out, acc);
+	const struct vtep_tnl_template *tmpl;
+	bool push;
+	uint16_t q = output_fast(t, w, m, md, out, acc, &tmpl, &push);
 
 	if (q != DP_NO_PORT)
 		tx_enqueue(t, w, q, m);
 	else
 		output_slow(t, w, m, md, out, acc);
+}
+
+/* Add @p m to the run of packets for port @p q, queueing the run so far if it was for
+ * another port. */
+static __rte_always_inline void
+run_add(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf **run,
+	unsigned int *nrun, uint16_t *run_port, uint16_t q, struct rte_mbuf *m)
+{
+	if (q != *run_port && *nrun > 0) {
+		tx_enqueue_run(t, w, *run_port, run, *nrun);
+		*nrun = 0;
+	}
+	*run_port = q;
+	run[(*nrun)++] = m;
 }
 
 /* Flood within the VLAN: local member ports, then (unless it came from a tunnel) the
@@ -507,6 +534,14 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	uint32_t tslot = VTEP_FDB_MISS;
 	uint16_t tport = DP_NO_PORT, run_port = DP_NO_PORT;
 	struct rte_mbuf *run[VTEP_BURST];
+	/* The last packet output_fast() took: its destination slot and metadata, and where
+	 * they led (the port, and for a tunnel its template and the uplink, for an Ethernet
+	 * port whether a tag is pushed). */
+	const struct vtep_tnl_template *c_tmpl = NULL;
+	uint32_t c_dslot = VTEP_FDB_MISS;
+	uint64_t c_md = 0;
+	uint16_t c_out = DP_NO_PORT, c_q = DP_NO_PORT;
+	bool c_push = false;
 	unsigned int nl = 0, nrun = 0;
 	struct dp_acc acc, facc;
 
@@ -561,9 +596,37 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 	acc_init(&acc);
 	acc_init(&facc);
 	for (unsigned int i = 0; i < n; i++) {
+		const struct vtep_tnl_template *tmpl;
 		struct rte_mbuf *m = pkts[i];
 		uint16_t out, q;
+		uint64_t mdw;
+		bool push;
 
+		memcpy(&mdw, &md[i], sizeof(mdw));
+		/*
+		 * Runs of one flow: the same destination slot and metadata as the last packet
+		 * output_fast() took lead to the same port (the slot's port may move, but not
+		 * within one burst's worth of time any more than before it), so only the encap
+		 * or the tag push is left.
+		 */
+		if (dslot[i] == c_dslot && mdw == c_md &&
+		    likely(!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG))) {
+			uint32_t len = m->pkt_len;
+			bool done;
+
+			if (c_tmpl != NULL) {
+				done = vtep_tnl_encap_fast(c_tmpl, m, encap_hash(m)) == 0;
+				if (likely(done))
+					acc_tnl_tx(w, &facc, c_out, md[i].vlan, len);
+			} else {
+				done = !c_push || vlan_push(m, (uint16_t)(md[i].pcp << 13 |
+									 md[i].vlan)) == 0;
+			}
+			if (likely(done)) {
+				run_add(t, w, run, &nrun, &run_port, c_q, m);
+				continue;
+			}
+		}
 		if ((keys[i] >> 40 & 1) || dslot[i] == VTEP_FDB_MISS) {
 			out = DP_NO_PORT;
 		} else {
@@ -580,14 +643,15 @@ l2_forward(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w,
 				drop_pkt(w, md[i].in, m, VTEP_DROP_SPLIT_HORIZON);
 				continue;
 			}
-			q = output_fast(t, w, m, &md[i], out, &facc);
+			q = output_fast(t, w, m, &md[i], out, &facc, &tmpl, &push);
 			if (likely(q != DP_NO_PORT)) {
-				if (q != run_port && nrun > 0) {
-					tx_enqueue_run(t, w, run_port, run, nrun);
-					nrun = 0;
-				}
-				run_port = q;
-				run[nrun++] = m;
+				c_tmpl = tmpl;
+				c_push = push;
+				c_dslot = dslot[i];
+				c_md = mdw;
+				c_out = out;
+				c_q = q;
+				run_add(t, w, run, &nrun, &run_port, q, m);
 				continue;
 			}
 		}

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include <rte_common.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 
@@ -58,7 +59,7 @@ vtep_fh_rd16(const uint8_t *p)
 
 /* The L3/L4 words of the inner header at @p l3 (@p len bytes available): addresses into
  * *w2, protocol and ports (unless a non-first fragment) into *w3. */
-static inline void
+static __rte_always_inline void
 vtep_fh_l3(uint16_t etype, const uint8_t *l3, uint32_t len, uint64_t *w2, uint64_t *w3)
 {
 	uint32_t ihl, avail;
@@ -97,7 +98,7 @@ vtep_fh_l3(uint16_t etype, const uint8_t *l3, uint32_t len, uint64_t *w2, uint64
 
 /** The hash of the frame in @p p, @p len = min(frame length, VTEP_FLOW_HASH_SPAN) bytes,
  *  len >= 14. */
-static inline uint32_t
+static __rte_always_inline uint32_t
 vtep_flow_hash_bytes(const uint8_t *p, uint32_t len)
 {
 	uint64_t w0, w1, w2 = 0, w3 = 0, x;

@@ -166,7 +166,7 @@ uint32_t vtep_tnl_flow_hash_slow(const struct rte_mbuf *m);
 
 /** Hash of the inner flow (MACs, IP addresses, L4 ports when present) for entropy
  *  (vtep_flow_hash.h); inline for a frame whose headers are in its first segment. */
-static inline uint32_t
+static __rte_always_inline uint32_t
 vtep_tnl_flow_hash(const struct rte_mbuf *m)
 {
 	uint32_t len = RTE_MIN(m->pkt_len, (uint32_t)VTEP_FLOW_HASH_SPAN);
@@ -199,7 +199,7 @@ int vtep_tnl_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32
  * @return 0 when done (@p m is the packet to send), -1 when not applicable (@p m is
  *         unchanged: call vtep_tnl_encap(), which also reports MTU_EXCEEDED).
  */
-static inline int
+static __rte_always_inline int
 vtep_tnl_encap_fast(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash)
 {
 	uint32_t l4_len = (uint32_t)(t->len - t->l4_off) + m->pkt_len;
