@@ -69,9 +69,9 @@ struct vtep_port {
 	/* VTEP_PORT_OFL_TSO4 is done by the PMD in software, on the sending thread (net_tap):
 	 * it costs more CPU than vtepsw's own segmentation */
 	bool tso_emulated;
-	/* VTEP_PORT_OFL_TSO4 checksums are wrong unless every mbuf of the packet and the
-	 * segment size are an even number of bytes (net_tap in DPDK 22.11 sums each piece
-	 * as if it started at an even offset) */
+	/* VTEP_PORT_OFL_TSO4 and _CSUM checksums are wrong unless every mbuf of the packet
+	 * and the segment size are an even number of bytes (net_tap in DPDK 22.11 sums each
+	 * piece as if it started at an even offset) */
 	bool tso_even;
 	/* VTEP_PORT_OFL_TSO4: mbufs a TSO packet may have, in all and within one segment's
 	 * bytes (the device's tx_desc_lim nb_seg_max / nb_mtu_seg_max) */
