@@ -5,7 +5,7 @@
 #
 #   tools/bench-compare.sh [--quick] [--out DIR] [--repeat N] [--duration S] [--warmup S]
 #                          [--legs testpmd,ovs,vtepsw] [--cases SUBSTR,...] [--no-memory]
-#                          [--bench PATH] [--plot-only]
+#                          [--bench PATH] [--profile] [--plot-only]
 #
 #   --quick       fewer cases (1 and 1,000 flows, 64 and 1500 bytes, STT 9000), 1 repeat,
 #                 1 s runs: a few minutes, for development
@@ -16,6 +16,9 @@
 #   --cases S     only cases whose id contains one of the substrings (e.g. encap-vxlan)
 #   --no-memory   skip the memory run (1,000,000 flows and 100,000 learned MACs)
 #   --bench PATH  the vtepsw-bench binary to measure (default build/'s)
+#   --profile     also profile vtepsw's first run of every case (perf, cpu-clock) and
+#                 write where its cycles go, by fast-path stage, to DIR/profile/CASE.md
+#                 (tools/bench_profile.py); a profiled run is a little slower
 #   --plot-only   only redo results.md and the PNGs from DIR/results.json
 #
 # Inputs come from tools/bench_workloads.py (scapy, deterministic) and are cached in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--repeat|--duration|--warmup|--legs|--cases|--bench) args+=("$1" "$2"); shift ;;
 	--no-memory) args+=(--no-memory) ;;
+	--profile) args+=(--profile) ;;
 	--plot-only) plot_only=1 ;;
 	-h|--help) awk 'NR > 2 && /^#/ { sub(/^# ?/, ""); print; next } NR > 2 { exit }' "$0"; exit 0 ;;
 	*) echo "bench-compare: unknown option '$1' (try --help)" >&2; exit 2 ;;

@@ -216,6 +216,11 @@ class Compare:
                str(room), "--mtu", str(c.mtu), "--fdb-capacity",
                str(max(131072, 2 * c.macs)), "--warmup", str(self.a.warmup), "-d",
                str(self.a.duration), "--stats-period", "1", "--rxq", str(c.workers), "--json", js]
+        perf_data = None
+        if self.a.profile and rep == 0:
+            perf_data = os.path.join(self.work, "perf-%d.data" % os.getpid())
+            cmd = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "4999", "-o", perf_data,
+                   "--"] + cmd
         with open(self.logfile(c, "vtepsw", rep), "w") as lf:
             lf.write(" ".join(cmd) + "\n")
             lf.flush()
@@ -229,6 +234,8 @@ class Compare:
         os.unlink(js)
         self.tsc_hz = self.tsc_hz or d["machine"]["tsc_hz"]
         t = d["total"]
+        if perf_data:
+            self.profile(c, perf_data, t["cycles_per_packet"])
         inp = next(p for p in d["ports"] if p["rx_packets"] > 0 and not p["tunnel"])
         return dict(window_s=d["duration_s"], out_pkts=t["tx_packets"],
                     in_pkts=inp["rx_packets"], in_bytes=inp["rx_bytes"],
@@ -236,6 +243,18 @@ class Compare:
                     datapath_bytes=d["memory"].get("datapath_bytes"),
                     fdb_learned=d.get("fdb_learned"), command=" ".join(cmd),
                     vtepsw_cycles_per_packet=t["cycles_per_packet"])
+
+    def profile(self, c, perf_data, cpp):
+        os.makedirs(os.path.join(self.a.out, "profile"), exist_ok=True)
+        md = os.path.join(self.a.out, "profile", c.id + ".md")
+        r = sh([PY, os.path.join(TOP, "tools/bench_profile.py"), perf_data,
+                "--cycles-per-packet", "%.1f" % cpp, "--md", md, "--title",
+                "%s: vtepsw's cycles per packet by stage" % c.id])
+        os.unlink(perf_data)
+        if r.returncode != 0:
+            log("profile of %s failed: %s" % (c.id, r.stderr.strip()[:300]))
+        else:
+            log("profile of %s: %s" % (c.id, md))
 
     def run_testpmd(self, c, pcap, meta, rep):
         n, room, mem = self.pool(c, meta)
@@ -596,10 +615,14 @@ def main():
     ap.add_argument("--cases", default="", help="comma-separated substrings of case ids")
     ap.add_argument("--no-memory", action="store_true")
     ap.add_argument("--bench", help="the vtepsw-bench binary (default: build/'s)")
+    ap.add_argument("--profile", action="store_true",
+                    help="profile vtepsw's first run of each case by fast-path stage")
     ap.add_argument("--command", default=" ".join(sys.argv))
     a = ap.parse_args()
     a.legs = a.legs.split(",")
     a.cases = [x for x in a.cases.split(",") if x]
+    if a.profile and shutil.which("perf") is None:
+        sys.exit("bench-compare: --profile needs perf (Debian package linux-perf)")
     Compare(a).main()
 
 

@@ -106,6 +106,23 @@ vtep_flow_hash_bytes(const uint8_t *p, uint32_t len)
 	uint16_t etype;
 
 	w0 = vtep_fh_ld64(p);
+	/*
+	 * The common frame, untagged IPv4 without options, at fixed offsets with one test:
+	 * the same words as the general walk below makes of it (the unit tests compare it
+	 * with the same frame tagged, which takes the walk).
+	 */
+	if (likely(len >= RTE_ETHER_HDR_LEN + 24 && p[12] == 0x08 && p[13] == 0x00 &&
+		   p[14] == 0x45)) {
+		uint8_t proto = p[23];
+
+		w1 = (uint64_t)vtep_fh_ld32(p + 8) << 16 | RTE_ETHER_TYPE_IPV4;
+		w2 = vtep_fh_ld64(p + 26);
+		w3 = (uint64_t)proto << 32;
+		if (!(vtep_fh_rd16(p + 20) & (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) &&
+		    (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP))
+			w3 |= vtep_fh_ld32(p + 34);
+		goto mix;
+	}
 	etype = vtep_fh_rd16(p + off);
 	for (int tags = 0; tags < 2 && (etype == RTE_ETHER_TYPE_VLAN ||
 					etype == RTE_ETHER_TYPE_QINQ) && len >= off + 6; tags++) {
@@ -115,6 +132,7 @@ vtep_flow_hash_bytes(const uint8_t *p, uint32_t len)
 	w1 = (uint64_t)vtep_fh_ld32(p + 8) << 16 | etype;
 	off += 2;
 	vtep_fh_l3(etype, p + off, len - off, &w2, &w3);
+mix:
 	x = w0 * VTEP_FH_K0 + w1 * VTEP_FH_K1 + w2 * VTEP_FH_K2 + w3 * VTEP_FH_K3;
 	x ^= x >> 32;
 	return (uint32_t)((x * VTEP_FH_K0) >> 32);
