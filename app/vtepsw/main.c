@@ -60,6 +60,7 @@ struct opts {
 	unsigned int stats_period;
 	unsigned int idle_sleep_us;
 	unsigned int mbuf_size;
+	enum vtep_dp_uplink_tso uplink_tso;
 };
 
 static void
@@ -88,6 +89,10 @@ usage(FILE *f)
 		"      --stats-period S    log port counters every S seconds (default 0: only at exit)\n"
 		"      --idle-sleep US     sleep US microseconds when a poll loop has seen no packet\n"
 		"                          for 256 rounds (default 0: pure busy polling)\n"
+		"      --uplink-tso MODE   STT segmentation by the uplink device (TSO): auto\n"
+		"                          (default) where the device does it, not where its\n"
+		"                          driver does it in software (net_tap); on: wherever\n"
+		"                          it takes TSO; off: never\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
@@ -146,6 +151,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "stats-period", required_argument, NULL, 'p' },
 		{ "idle-sleep", required_argument, NULL, 'i' },
 		{ "mbuf-size", required_argument, NULL, 'b' },
+		{ "uplink-tso", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -194,6 +200,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->idle_sleep_us = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end != '\0' || o->idle_sleep_us > 100000) {
 				fprintf(stderr, "vtepsw: --idle-sleep: '%s' is not a number in 0..100000\n",
+					optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'T':
+			if (strcmp(optarg, "auto") == 0) {
+				o->uplink_tso = VTEP_DP_UPLINK_TSO_AUTO;
+			} else if (strcmp(optarg, "on") == 0) {
+				o->uplink_tso = VTEP_DP_UPLINK_TSO_ON;
+			} else if (strcmp(optarg, "off") == 0) {
+				o->uplink_tso = VTEP_DP_UPLINK_TSO_OFF;
+			} else {
+				fprintf(stderr, "vtepsw: --uplink-tso: '%s' is not auto, on or off\n",
 					optarg);
 				return EXIT_USAGE;
 			}
@@ -416,6 +435,7 @@ main(int argc, char **argv)
 	}
 	dpp.stt_reasm_kb = cfg.vtep.stt_reasm_mem_kb;
 	dpp.stt_reasm_timeout_ms = cfg.vtep.stt_reasm_timeout_ms;
+	dpp.uplink_tso = o.uplink_tso;
 	ret = vtep_dp_create(&dpp, &dp);
 	if (ret < 0) {
 		fprintf(stderr, "vtepsw: cannot create the datapath: %s\n", strerror(-ret));

@@ -635,6 +635,40 @@ warn_uplink_mtu(const struct vtep_dp *dp)
 			 "or lower vtep.mtu", dp->vtep.mtu, p->mtu, dp->vtep.uplink, p->mtu);
 }
 
+/* Say who cuts STT frames for the uplink: its device (TSO, IPv4 underlay) or vtepsw. */
+static void
+log_uplink_stt(const struct vtep_dp *dp)
+{
+	int u = dp->vtep.uplink[0] != '\0' ? dp_port_index(dp, dp->vtep.uplink) : -1;
+	const struct vtep_port *p = u >= 0 ? dp->ports[u].eth : NULL;
+	/* Ethernet + IPv4 + TCP-like header in front of each segment's payload */
+	unsigned int seg = dp->vtep.mtu - 40, hdrs = 54;
+	const char *csum;
+
+	if (p == NULL)
+		return;
+	csum = p->offloads & VTEP_PORT_OFL_CSUM ? ", checksums by the device" : "";
+	if (!(p->offloads & VTEP_PORT_OFL_TSO4)) {
+		VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmented in software%s (%s)",
+			 dp->vtep.uplink, csum,
+			 dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_OFF ? "--uplink-tso off" :
+			 p->tso_emulated ? "the device's TSO is software in its driver, which costs "
+			 "more; --uplink-tso on uses it" : "the device has no TSO");
+		return;
+	}
+	if (p->tso_frame_max != 0 && p->tso_frame_max < seg + hdrs)
+		seg = p->tso_frame_max > hdrs ? p->tso_frame_max - hdrs : 0;
+	VTEP_LOG(MAIN, INFO, "uplink '%s': STT segmentation offloaded to the device (TSO, IPv4 "
+		 "underlay, %u-byte segments; IPv6 underlay segmented in software%s)",
+		 dp->vtep.uplink, seg, csum);
+	if (seg < dp->vtep.mtu - 40u)
+		VTEP_LOG(MAIN, WARNING, "uplink '%s': the device counts the Ethernet header in its "
+			 "MTU %u for TSO, so STT segments carry %u bytes where vtep.mtu %u allows "
+			 "%u; a port mtu of %u (where the device allows it) or a vtep.mtu of %u "
+			 "makes them equal", dp->vtep.uplink, p->mtu, seg, dp->vtep.mtu,
+			 dp->vtep.mtu - 40u, dp->vtep.mtu + 14u, p->mtu - 14u);
+}
+
 int
 vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTEP_DP_ERR_MAX])
 {
@@ -718,6 +752,8 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 	if (vtep_addrs_changed(&old, &dp->vtep))
 		dp_underlay_announce(dp);
 	warn_uplink_mtu(dp);
+	if (strcmp(old.uplink, dp->vtep.uplink) != 0 || old.mtu != dp->vtep.mtu)
+		log_uplink_stt(dp);
 	return 0;
 }
 
@@ -801,11 +837,18 @@ vtep_dp_port_add(struct vtep_dp *dp, const struct vtep_cfg_port *p, char err[VTE
 	pp.pool = dp->p.pool;
 	pp.mtu = p->mtu;
 	pp.mac = p->has_mac ? p->mac : NULL;
+	/* STT segmentation by the NIC where it can (VTEP_PORT_OFL_TSO4 then says it took it) */
+	if (p->role == VTEP_PORT_ROLE_UPLINK && dp->p.uplink_tso != VTEP_DP_UPLINK_TSO_OFF)
+		pp.tx_offloads = RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+				 RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ret = vtep_port_open(&pp, &eth, perr, sizeof(perr));
 	if (ret < 0) {
 		set_err(err, "port '%s': %s", p->name, perr);
 		return ret;
 	}
+	/* net_tap's checksums are software too (not published yet: no atomics needed) */
+	if (eth->tso_emulated && dp->p.uplink_tso == VTEP_DP_UPLINK_TSO_AUTO)
+		eth->offloads &= ~(VTEP_PORT_OFL_TSO4 | VTEP_PORT_OFL_CSUM);
 	mp = &dp->ports[idx];
 	memset(mp, 0, sizeof(*mp));
 	mp->kind = VTEP_DP_PORT_ETH;

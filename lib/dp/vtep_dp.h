@@ -44,6 +44,14 @@ struct vtep_dp;
 /** Error text from a core function: one line naming the object and the problem. */
 #define VTEP_DP_ERR_MAX 512
 
+/** STT segmentation by the uplink device (TSO). */
+enum vtep_dp_uplink_tso {
+	VTEP_DP_UPLINK_TSO_AUTO = 0, /* where the device does it itself, not where its PMD
+				      * does it in software (net_tap) */
+	VTEP_DP_UPLINK_TSO_ON,       /* wherever the device takes TSO */
+	VTEP_DP_UPLINK_TSO_OFF,      /* never: vtepsw segments */
+};
+
 struct vtep_dp_params {
 	unsigned int n_workers;     /* forwarding threads, 1..VTEP_MAX_WORKERS */
 	bool main_forwards;         /* worker 0 is also the control thread (single lcore) */
@@ -51,6 +59,7 @@ struct vtep_dp_params {
 	uint32_t fdb_capacity;      /* 0: 131072 */
 	uint32_t stt_reasm_kb;      /* STT reassembly memory, all workers together (0: 4096) */
 	uint32_t stt_reasm_timeout_ms; /* per-frame reassembly timeout (0: 1000) */
+	enum vtep_dp_uplink_tso uplink_tso; /* who segments STT for a TSO-capable uplink */
 	int socket_id;              /* the datapath's shared tables (FDB, config tables) */
 	/* NUMA socket of each worker's lcore: its own state (counters, rings, STT reassembly
 	 * and segment buffers) goes there. worker_socket_set false: socket_id for all. */

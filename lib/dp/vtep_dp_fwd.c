@@ -379,8 +379,7 @@ output_slow(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
 		return;
 	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
-	w->encap.stt_chain = __atomic_load_n(&t->ports[tp->uplink].eth->offloads,
-					     __ATOMIC_RELAXED) & VTEP_PORT_OFL_MULTI_SEGS;
+	dp_encap_uplink(&w->encap, t->ports[tp->uplink].eth);
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
 		w->seg_st[vlan].drops++;

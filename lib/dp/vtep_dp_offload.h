@@ -25,4 +25,23 @@ int dp_tso_resolve(struct rte_mbuf *m, const struct vtep_tnl_template *tmpl,
 		   const struct vtep_port *eth, struct rte_mempool *pool, struct rte_mbuf **segs,
 		   unsigned int max, unsigned int *reason);
 
+/**
+ * What the uplink @p ul takes now, for STT encapsulation into @p ctx: mbuf chains (zero-copy
+ * segments) and TCP segmentation of IPv4 (one TSO packet per STT frame). Per frame that
+ * needs it; @p ul->offloads may change from another thread.
+ */
+static inline void
+dp_encap_uplink(struct vtep_tnl_encap_ctx *ctx, const struct vtep_port *ul)
+{
+	uint32_t ofl = __atomic_load_n(&ul->offloads, __ATOMIC_RELAXED);
+
+	ctx->stt_chain = (ofl & VTEP_PORT_OFL_MULTI_SEGS) != 0;
+	ctx->stt_tso = (ofl & VTEP_PORT_OFL_TSO4) != 0;
+	ctx->stt_csum = (ofl & VTEP_PORT_OFL_CSUM) != 0;
+	ctx->stt_tso_frame_max = ul->tso_frame_max;
+	ctx->stt_tso_even = ul->tso_even;
+	ctx->stt_tso_max_segs = ul->tso_max_segs;
+	ctx->stt_tso_max_mtu_segs = ul->tso_max_mtu_segs;
+}
+
 #endif

@@ -288,7 +288,25 @@ rxq_worker(const struct vtep_dp *dp, unsigned int idx, uint16_t q)
 	return -1;
 }
 
-/* Device counters, per-queue counters and driver xstats of an ETH port. */
+/* The transmit offloads vtepsw uses on a port now (VTEP_PORT_OFL_*). */
+static json_t *
+offloads_json(const struct vtep_port *dev)
+{
+	uint32_t ofl = __atomic_load_n(&dev->offloads, __ATOMIC_RELAXED);
+	json_t *a = json_array();
+
+	if (ofl & VTEP_PORT_OFL_MULTI_SEGS)
+		json_array_append_new(a, json_string("multi_segs"));
+	if (ofl & VTEP_PORT_OFL_TSO)
+		json_array_append_new(a, json_string("tso"));
+	if (ofl & VTEP_PORT_OFL_TSO4)
+		json_array_append_new(a, json_string("stt_tso"));
+	if (ofl & VTEP_PORT_OFL_CSUM)
+		json_array_append_new(a, json_string("stt_csum"));
+	return a;
+}
+
+/* Offloads, device counters, per-queue counters and driver xstats of an ETH port. */
 static void
 device_json(const struct vtep_dp *dp, unsigned int idx, json_t *o)
 {
@@ -300,6 +318,7 @@ device_json(const struct vtep_dp *dp, unsigned int idx, json_t *o)
 
 	if (dev == NULL)
 		return;
+	json_object_set_new(o, "offloads", offloads_json(dev));
 	if (vtep_port_hw_stats(dev, &st) == 0) {
 		json_object_set_new(o, "device", json_pack(
 			"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",

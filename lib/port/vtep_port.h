@@ -33,6 +33,16 @@
  *  net_null, which frees whatever it gets but advertises nothing). STT segments then
  *  reference the frame's buffers instead of copying them. */
 #define VTEP_PORT_OFL_MULTI_SEGS (1u << 1)
+/** port->offloads: the device segments IPv4 TCP itself and fills in the checksums
+ *  (RTE_ETH_TX_OFFLOAD_TCP_TSO, IPV4_CKSUM, TCP_CKSUM and MULTI_SEGS, all enabled because
+ *  the opener asked for them in tx_offloads). STT over IPv4 to such an uplink leaves as one
+ *  TSO packet per frame. Apart from VTEP_PORT_OFL_TSO, which lets a VM's TSO frames reach
+ *  an Ethernet port whole: Ethernet ports keep getting segments. */
+#define VTEP_PORT_OFL_TSO4 (1u << 2)
+/** port->offloads: the device fills in IPv4 header and TCP checksums, IPv4 and IPv6
+ *  (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM and TCP_CKSUM enabled because the opener asked): STT
+ *  segments vtepsw cuts itself for such an uplink leave them to it. */
+#define VTEP_PORT_OFL_CSUM (1u << 3)
 
 struct vtep_port_ops;
 
@@ -53,6 +63,19 @@ struct vtep_port {
 	 * at run time from another thread, e.g. when a VM reconnects: read it with
 	 * __atomic_load_n(..., __ATOMIC_RELAXED). */
 	uint32_t offloads;
+	/* VTEP_PORT_OFL_TSO4: the largest l2_len + l3_len + l4_len + tso_segsz the device takes
+	 * (net_tap checks that against its MTU), 0: no limit beyond the underlay MTU */
+	uint16_t tso_frame_max;
+	/* VTEP_PORT_OFL_TSO4 is done by the PMD in software, on the sending thread (net_tap):
+	 * it costs more CPU than vtepsw's own segmentation */
+	bool tso_emulated;
+	/* VTEP_PORT_OFL_TSO4 and _CSUM checksums are wrong unless every mbuf of the packet
+	 * and the segment size are an even number of bytes (net_tap in DPDK 22.11 sums each
+	 * piece as if it started at an even offset) */
+	bool tso_even;
+	/* VTEP_PORT_OFL_TSO4: mbufs a TSO packet may have, in all and within one segment's
+	 * bytes (the device's tx_desc_lim nb_seg_max / nb_mtu_seg_max) */
+	uint16_t tso_max_segs, tso_max_mtu_segs;
 	void *priv;                 /* driver-private state */
 	rte_spinlock_t txq_lock[VTEP_PORT_MAX_QUEUES];
 };

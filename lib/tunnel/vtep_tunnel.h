@@ -108,6 +108,18 @@ struct vtep_tnl_encap_ctx {
 	uint32_t stt_frame_id;      /* next ACK value; seed it per worker */
 	bool stt_chain;             /* the uplink sends mbuf chains: STT segments reference
 				     * the frame's buffers (zero copy); else each is copied */
+	/* the uplink segments TCP over IPv4 itself (TSO): an STT frame over an IPv4 underlay
+	 * that needs segments leaves as one packet (RTE_MBUF_F_TX_TCP_SEG), which the device
+	 * cuts into the segments the software path would make */
+	bool stt_tso;
+	uint16_t stt_tso_frame_max; /* the device's limit on headers + tso_segsz (0: none) */
+	bool stt_tso_even;          /* ... and it needs even-sized mbufs and segments */
+	uint16_t stt_tso_max_segs;  /* ... and mbufs per packet at most (0: no limit) */
+	uint16_t stt_tso_max_mtu_segs; /* ... and per segment's bytes (0: no limit) */
+	/* the uplink fills in IPv4 header and TCP checksums: STT segments vtepsw cuts itself
+	 * (IPv6 underlay, no TSO, or beyond the TSO limits) leave them to it; stt_tso_even
+	 * applies too */
+	bool stt_csum;
 };
 
 /** Rx validation parameters (read-only, published with the datapath tables). */

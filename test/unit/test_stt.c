@@ -421,6 +421,170 @@ START_TEST(test_segment_64000)
 }
 END_TEST
 
+/* tso_encap: @p inner into one TSO packet with ctx.stt_tso (frame_max: the device's limit);
+ * @return the packet (its fields checked against DPDK's own pseudo-header sum). */
+static struct rte_mbuf *
+tso_encap(const uint8_t *inner, uint32_t len, uint16_t frame_max, bool shared,
+	  uint16_t want_segsz)
+{
+	struct vtep_tnl_template t;
+	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_frame_id = 9, .stt_chain = true,
+					 .stt_tso = true, .stt_tso_frame_max = frame_max};
+	struct rte_mbuf *out[MAX_SEGS], *m;
+	const struct vtep_stt_tcp *th;
+	struct rte_ipv4_hdr *ip;
+	unsigned int reason = 0;
+	uint8_t *b;
+
+	mk_template(0, 1500, &t);
+	m = mk_mbuf(g_pool, inner, len);
+	if (shared)
+		rte_mbuf_refcnt_update(m, 1);
+	ck_assert_int_eq(vtep_tnl_encap(&t, m, 0xabcdef, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert_uint_eq(ctx.stt_frame_id, 10);
+	/* a buffer another holder shares is not written: the headers come in a mbuf of their own */
+	ck_assert(shared ? out[0] != m : out[0] == m);
+	if (shared)
+		rte_mbuf_refcnt_update(m, -1);
+	ck_assert_uint_eq(out[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+			  RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM |
+			  RTE_MBUF_F_TX_TCP_SEG);
+	ck_assert_uint_eq(out[0]->l2_len, 14);
+	ck_assert_uint_eq(out[0]->l3_len, 20);
+	ck_assert_uint_eq(out[0]->l4_len, 20);
+	ck_assert_uint_eq(out[0]->tso_segsz, want_segsz);
+	ck_assert_uint_eq(rte_pktmbuf_pkt_len(out[0]), 14 + 20 + 20 + 18 + len);
+	b = mbuf_bytes(out[0]);
+	ip = (struct rte_ipv4_hdr *)(b + 14);
+	th = (const struct vtep_stt_tcp *)(b + 34);
+	ck_assert_uint_eq(ip->hdr_checksum, 0);
+	/* beyond 16 bits (the largest STT frame): 0 */
+	ck_assert_uint_eq(ntohs(ip->total_length), 58 + len <= 65535 ? 58 + len : 0);
+	ck_assert_uint_eq(ntohl(th->seq), (len + 18) << 16);
+	ck_assert_uint_eq(ntohl(th->ack), 9);
+	ck_assert_uint_eq(ntohs(th->src_port), 49152 + 0xabcdef % 16384);
+	/* DPDK's TSO contract: the pseudo-header sum without the length, not inverted */
+	ck_assert_uint_eq(th->cksum, rte_ipv4_phdr_cksum(ip, out[0]->ol_flags));
+	ck_assert_int_eq(memcmp(b + 14 + 20 + 20 + 18, inner, len), 0);
+	free(b);
+	return out[0];
+}
+
+/* Segmentation by the uplink (TSO): one packet per frame that the software path would
+ * cut, with the same STT header; frames that fit and IPv6 underlays are not offloaded. */
+START_TEST(test_encap_tso)
+{
+	uint8_t *inner = mk_inner(65535 - 18);
+	struct rte_mbuf *sw[MAX_SEGS], *m, *out[MAX_SEGS];
+	struct vtep_tnl_template t6;
+	struct vtep_tnl_encap_ctx ctx = {.pool = g_pool, .stt_tso = true};
+	unsigned int reason = 0;
+	uint8_t *a, *b;
+	int n;
+
+	m = tso_encap(inner, 9000, 0, false, 1460);
+	/* its STT header is the one the first software segment carries */
+	n = encap(0, 1500, inner, 9000, 0xabcdef, 9, sw);
+	ck_assert_int_eq(n, 7);
+	a = mbuf_bytes(m);
+	b = mbuf_bytes(sw[0]);
+	ck_assert_int_eq(memcmp(a + 54, b + 54, 18), 0);
+	free(a);
+	free(b);
+	free_all(sw, n);
+	rte_pktmbuf_free(m);
+	rte_pktmbuf_free(tso_encap(inner, 9000, 1504, true, 1450));  /* net_tap's limit */
+	rte_pktmbuf_free(tso_encap(inner, 65535 - 18, 0, false, 1460));
+	/* a frame that fits one packet: complete checksums, no offload */
+	m = mk_mbuf(g_pool, inner, 200);
+	mk_template(0, 1500, &t6);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert_uint_eq(out[0]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, 0);
+	rte_pktmbuf_free(out[0]);
+	/* a device that needs even pieces (net_tap): TSO for 1000-byte buffers, vtepsw's own
+	 * segments for 1001-byte ones */
+	ctx.stt_tso_even = true;
+	ctx.stt_chain = true;
+	g_piece = 1000;
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 1);
+	ck_assert(out[0]->ol_flags & RTE_MBUF_F_TX_TCP_SEG);
+	rte_pktmbuf_free(out[0]);
+	g_piece = 1001;
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 7);
+	free_all(out, 7);
+	/* the device's descriptor limits: 10 mbufs (9 pieces + the headers) in all, and a
+	 * 1460-byte segment over 1000-byte pieces touches up to 4 of them with the headers */
+	g_piece = 1000;
+	for (n = 0; n < 4; n++) {
+		static const uint16_t lim[4][2] = { {9, 0}, {10, 0}, {0, 3}, {0, 4} };
+
+		ctx.stt_tso_max_segs = lim[n][0];
+		ctx.stt_tso_max_mtu_segs = lim[n][1];
+		m = mk_mbuf(g_pool, inner, 9000);
+		ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason),
+				 n & 1 ? 1 : 7);
+		free_all(out, n & 1 ? 1 : 7);
+	}
+	ctx.stt_tso_max_segs = 0;
+	ctx.stt_tso_max_mtu_segs = 0;
+	g_piece = 0;
+	ctx.stt_tso_even = false;
+	ctx.stt_chain = false;
+	/* segments vtepsw cuts itself, checksums left to the device (IPv6 underlay or no TSO),
+	 * copied or zero-copy: the pseudo-header sums DPDK's checksum offload starts from */
+	for (n = 0; n < 4; n++) {
+		struct rte_mbuf *o[MAX_SEGS];
+		int k, i;
+
+		mk_template(n & 1, 1500, &t6);
+		ctx.stt_tso = false;
+		ctx.stt_csum = true;
+		ctx.stt_chain = n >= 2;
+		m = mk_mbuf(g_pool, inner, 9000);
+		k = vtep_tnl_encap(&t6, m, 1, &ctx, o, MAX_SEGS, &reason);
+		ck_assert_int_eq(k, 7);
+		for (i = 0; i < k; i++) {
+			uint8_t *p = mbuf_bytes(o[i]);
+			const struct vtep_stt_tcp *th =
+				(const struct vtep_stt_tcp *)(p + 14 + (n & 1 ? 40 : 20));
+
+			ck_assert_uint_eq(o[i]->l2_len, 14);
+			ck_assert_uint_eq(o[i]->l4_len, 20);
+			if (n & 1) {
+				ck_assert_uint_eq(o[i]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+						  RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM);
+				ck_assert_uint_eq(th->cksum, rte_ipv6_phdr_cksum(
+					(const struct rte_ipv6_hdr *)(p + 14), o[i]->ol_flags));
+			} else {
+				const struct rte_ipv4_hdr *ip = (const void *)(p + 14);
+
+				ck_assert_uint_eq(o[i]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK,
+						  RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+						  RTE_MBUF_F_TX_TCP_CKSUM);
+				ck_assert_uint_eq(ip->hdr_checksum, 0);
+				ck_assert_uint_eq(th->cksum, rte_ipv4_phdr_cksum(ip, o[i]->ol_flags));
+			}
+			free(p);
+		}
+		free_all(o, k);
+	}
+	ctx.stt_csum = false;
+	ctx.stt_chain = false;
+	ctx.stt_tso = true;
+	/* IPv6 underlay: segmented here */
+	mk_template(1, 1500, &t6);
+	m = mk_mbuf(g_pool, inner, 9000);
+	ck_assert_int_eq(vtep_tnl_encap(&t6, m, 1, &ctx, out, MAX_SEGS, &reason), 7);
+	for (n = 0; n < 7; n++)
+		ck_assert_uint_eq(out[n]->ol_flags & RTE_MBUF_F_TX_OFFLOAD_MASK, 0);
+	free_all(out, 7);
+	free(inner);
+	check_no_leak();
+}
+END_TEST
+
 START_TEST(test_encap_errors)
 {
 	struct vtep_tnl_template t;
@@ -1082,6 +1246,7 @@ stt_suite(void)
 	tcase_add_test(tc, test_segment_64000);
 	tcase_add_test(tc, test_segment_zero_copy);
 	tcase_add_test(tc, test_encap_errors);
+	tcase_add_test(tc, test_encap_tso);
 	tcase_add_test(tc, test_encap_shared);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_classify_golden);

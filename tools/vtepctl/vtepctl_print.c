@@ -297,6 +297,15 @@ print_dump_ports(json_t *r, const struct print_opts *o)
 
 	t = table_new(ch);
 	json_array_foreach(list, i, e) {
+		json_t *ofl = json_object_get(e, "offloads");
+
+		ed[0] = '\0';
+		json_array_foreach(ofl, j, v)
+			snprintf(ed + strlen(ed), sizeof(ed) - strlen(ed), "%s%s", j ? "," : "",
+				 json_string_value(v));
+		if (json_is_array(ofl))
+			table_row(t, (const char *const[]){ jtext(e, "name", b[0], 64), "offloads",
+				ed[0] ? ed : "-" });
 		json_object_foreach(json_object_get(e, "device"), k, v)
 			table_row(t, (const char *const[]){ jtext(e, "name", b[0], 64), k,
 				jtext(json_object_get(e, "device"), k, b[1], 64) });

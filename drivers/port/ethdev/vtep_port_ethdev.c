@@ -10,6 +10,11 @@
 
 #include "vtep_port_provider.h"
 
+/* What VTEP_PORT_OFL_CSUM and VTEP_PORT_OFL_TSO4 need, all of it enabled. */
+#define ETHDEV_CSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM)
+#define ETHDEV_TSO4 (RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | \
+		     RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+
 static bool
 ethdev_match(const char *devargs)
 {
@@ -81,6 +86,20 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		port->offloads |= VTEP_PORT_OFL_MULTI_SEGS;
 	conf.rxmode.offloads |= p->rx_offloads & info.rx_offload_capa;
 	conf.txmode.offloads |= p->tx_offloads & info.tx_offload_capa;
+	if ((conf.txmode.offloads & ETHDEV_CSUM) == ETHDEV_CSUM)
+		port->offloads |= VTEP_PORT_OFL_CSUM;
+	if ((conf.txmode.offloads & ETHDEV_TSO4) == ETHDEV_TSO4) {
+		port->offloads |= VTEP_PORT_OFL_TSO4;
+		port->tso_max_segs = info.tx_desc_lim.nb_seg_max;
+		port->tso_max_mtu_segs = info.tx_desc_lim.nb_mtu_seg_max;
+		/* net_tap cuts with librte_gso and refuses a segment whose headers and payload
+		 * exceed its MTU; IPv6 it does not segment at all (so VTEP_PORT_OFL_TSO4 only) */
+		if (info.driver_name != NULL && strcmp(info.driver_name, "net_tap") == 0) {
+			port->tso_frame_max = UINT16_MAX; /* set to the MTU once it is known */
+			port->tso_emulated = true;
+			port->tso_even = true;
+		}
+	}
 	if (p->n_rxq > 1) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP |
@@ -129,6 +148,8 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 	if (p->mac != NULL)
 		memcpy(port->mac, p->mac, 6);
 	rte_eth_dev_get_mtu(pid, &port->mtu);
+	if (port->tso_frame_max != 0)
+		port->tso_frame_max = port->mtu;
 	return 0;
 }
 

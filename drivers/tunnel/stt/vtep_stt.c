@@ -33,6 +33,7 @@ struct stt_pkt {
 	uint32_t frame_len;
 	uint8_t flags;
 	uint8_t l4_offset;
+	bool csum_ofl;              /* segments: the device fills in IP and TCP checksums */
 };
 
 /* Big-endian 16-bit load from a byte buffer. */
@@ -127,6 +128,8 @@ stt_build(struct vtep_tnl_template *t, const struct vtep_tnl_params *p)
  * checksum, TCP ports/seq/ack, then the TCP checksum: the pseudo-header, the @p l4_hdr
  * bytes from the TCP header on at @p pkt (TCP header, and the STT header in the first
  * segment), and @p psum, the unfolded sum of the rest (starting at an even offset).
+ * With sp->csum_ofl the device computes both checksums: IP checksum 0, the TCP one the
+ * pseudo-header sum it starts from, and @p l4_hdr and @p psum unused.
  */
 static void
 stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
@@ -159,12 +162,19 @@ stt_patch(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint8_t *pkt,
 		uint16_t tot = (uint16_t)(t->l4_off - t->l3_off + l4_len);
 
 		ip->total_length = rte_cpu_to_be_16(tot);
-		ip->hdr_checksum = (uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
-							      rte_cpu_to_be_16(tot));
+		ip->hdr_checksum = sp->csum_ofl ? 0 :
+			(uint16_t)~vtep_cksum_fold((uint64_t)t->ip_csum_base +
+						   rte_cpu_to_be_16(tot));
 	}
-	sum = vtep_cksum_add(th, l4_hdr, sum + psum);
-	th->cksum = (uint16_t)~vtep_cksum_fold(sum);
 	m->ol_flags &= ~RTE_MBUF_F_TX_OFFLOAD_MASK;
+	if (sp->csum_ofl) {
+		th->cksum = vtep_cksum_fold(sum);
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_CKSUM | (t->ipv6 ? RTE_MBUF_F_TX_IPV6 :
+			       RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	} else {
+		sum = vtep_cksum_add(th, l4_hdr, sum + psum);
+		th->cksum = (uint16_t)~vtep_cksum_fold(sum);
+	}
 	m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L4_TCP |
 		(t->ipv6 ? RTE_PTYPE_L3_IPV6 : RTE_PTYPE_L3_IPV4);
 	m->l2_len = t->l3_off;
@@ -229,6 +239,42 @@ stt_patch_hdr(uint8_t *sh, const struct stt_pkt *sp)
 	h->l4_offset = sp->l4_offset;
 }
 
+/*
+ * The packet that carries the whole STT frame @p m: the outer and STT headers of @p t
+ * (@p hlen bytes, the STT header patched) prepended to @p m when it owns its buffer alone
+ * and has the headroom, else in a header mbuf from @p hp (or @p pool) chained to it.
+ * @return the head with *pkt at its headers, or NULL (no mbuf; @p m untouched).
+ */
+static struct rte_mbuf *
+stt_prepend(const struct vtep_tnl_template *t, struct rte_mbuf *m, const struct stt_pkt *sp,
+	    uint16_t hlen, struct rte_mempool *hp, struct rte_mempool *pool, uint8_t **pkt)
+{
+	struct rte_mbuf *head;
+
+	/* Prepending writes into the buffer: only when m owns it alone. */
+	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+	    rte_pktmbuf_headroom(m) >= hlen) {
+		head = m;
+		*pkt = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
+	} else {
+		head = rte_pktmbuf_alloc(hp);
+		if (head == NULL && hp != pool)
+			head = rte_pktmbuf_alloc(pool);
+		if (head == NULL)
+			return NULL;
+		*pkt = (uint8_t *)rte_pktmbuf_append(head, hlen);
+		if (*pkt == NULL || rte_pktmbuf_chain(head, m) != 0) {
+			rte_pktmbuf_free_seg(head);
+			return NULL;
+		}
+		head->port = m->port;
+		head->hash = m->hash;
+	}
+	rte_memcpy(*pkt, t->hdr, hlen);
+	stt_patch_hdr(*pkt + t->tnl_off, sp);
+	return head;
+}
+
 /* The whole STT frame fits in one packet: prepend the outer headers (or chain them). */
 static int
 stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
@@ -240,32 +286,63 @@ stt_encap_one(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 	struct rte_mbuf *head;
 	uint8_t *pkt;
 
-	/* Prepending writes into the buffer: only when m owns it alone. */
-	if (RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
-	    rte_pktmbuf_headroom(m) >= hlen) {
-		head = m;
-		pkt = (uint8_t *)rte_pktmbuf_prepend(m, hlen);
-	} else {
-		head = rte_pktmbuf_alloc(ctx->pool);
-		if (head == NULL)
-			goto nombuf;
-		pkt = (uint8_t *)rte_pktmbuf_append(head, hlen);
-		if (pkt == NULL || rte_pktmbuf_chain(head, m) != 0) {
-			rte_pktmbuf_free_seg(head);
-			goto nombuf;
-		}
+	head = stt_prepend(t, m, sp, hlen, ctx->pool, ctx->pool, &pkt);
+	if (head == NULL) {
+		*reason = VTEP_DROP_NO_MBUF;
+		return -1;
 	}
-	head->port = m->port;
-	head->hash = m->hash;
-	rte_memcpy(pkt, t->hdr, hlen);
-	stt_patch_hdr(pkt + t->tnl_off, sp);
 	stt_patch(t, head, pkt, sp, 0, sp->frame_len, VTEP_STT_TCP_LEN + VTEP_STT_HDR_LEN,
 		  psum);
 	out[0] = head;
 	return 1;
-nombuf:
-	*reason = VTEP_DROP_NO_MBUF;
-	return -1;
+}
+
+/*
+ * The device segments (TSO): the whole STT frame goes as one packet, headers prepended in
+ * place (or in a header mbuf chained to @p m), with IP checksum 0 and the TCP checksum
+ * field holding the pseudo-header sum without the length, as DPDK's TSO contract asks.
+ * The device copies the headers into every segment, adds each segment's payload offset
+ * to seq (which gives STT's frame_len << 16 | offset) and fills in lengths and checksums.
+ */
+static int
+stt_encap_tso(const struct vtep_tnl_template *t, struct rte_mbuf *m,
+	      struct vtep_tnl_encap_ctx *ctx, const struct stt_pkt *sp, uint32_t seg,
+	      struct rte_mbuf **out, unsigned int *reason)
+{
+	uint16_t hlen = t->tnl_off + VTEP_STT_HDR_LEN;
+	uint32_t tot = t->l4_off - t->l3_off + VTEP_STT_TCP_LEN + sp->frame_len;
+	struct rte_mempool *hp = ctx->hdr_pool != NULL &&
+		rte_pktmbuf_data_room_size(ctx->hdr_pool) >= RTE_PKTMBUF_HEADROOM + hlen ?
+		ctx->hdr_pool : ctx->pool;
+	struct rte_ipv4_hdr *ip;
+	struct vtep_stt_tcp *th;
+	struct rte_mbuf *head;
+	uint8_t *pkt;
+
+	head = stt_prepend(t, m, sp, hlen, hp, ctx->pool, &pkt);
+	if (head == NULL) {
+		*reason = VTEP_DROP_NO_MBUF;
+		return -1;
+	}
+	ip = (struct rte_ipv4_hdr *)(pkt + t->l3_off);
+	/* above 64 KiB (a 65535-byte STT frame) the length cannot be said: 0, as in BIG TCP */
+	ip->total_length = tot <= UINT16_MAX ? rte_cpu_to_be_16((uint16_t)tot) : 0;
+	ip->hdr_checksum = 0;
+	th = (struct vtep_stt_tcp *)(pkt + t->l4_off);
+	th->src_port = sp->sport;
+	th->seq = rte_cpu_to_be_32(sp->frame_len << 16);
+	th->ack = sp->ack;
+	th->cksum = vtep_cksum_fold(t->l4_csum_base);
+	head->ol_flags = (head->ol_flags & ~RTE_MBUF_F_TX_OFFLOAD_MASK) | RTE_MBUF_F_TX_IPV4 |
+		RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_TCP_CKSUM | RTE_MBUF_F_TX_TCP_SEG;
+	head->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4 | RTE_PTYPE_L4_TCP;
+	head->tx_offload = 0;
+	head->l2_len = t->l3_off;
+	head->l3_len = t->l4_off - t->l3_off;
+	head->l4_len = VTEP_STT_TCP_LEN;
+	head->tso_segsz = (uint16_t)seg;
+	out[0] = head;
+	return 1;
 }
 
 /* Split the STT frame into @p n segments of at most @p seg_max bytes of payload. */
@@ -298,7 +375,7 @@ stt_encap_segs(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 		}
 		stt_copy_advance(&cur, &cur_off, dst + h, len - h);
 		stt_patch(t, out[i], pkt, sp, off, len, VTEP_STT_TCP_LEN + h,
-			  vtep_cksum_add(dst + h, len - h, 0));
+			  sp->csum_ofl ? 0 : vtep_cksum_add(dst + h, len - h, 0));
 	}
 	rte_pktmbuf_free(m);
 	return (int)n;
@@ -395,8 +472,12 @@ stt_encap_segs_zc(const struct vtep_tnl_template *t, struct rte_mbuf *m,
 				goto undo;
 			stt_slice(mi, cur, cur_off, nb);
 			refs++;
-			part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb, 0);
-			psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			/* the payload is read only for its checksum, if vtepsw computes it */
+			if (!sp->csum_ofl) {
+				part = vtep_cksum_add(rte_pktmbuf_mtod(mi, const uint8_t *), nb,
+						      0);
+				psum += (pos & 1) ? vtep_cksum_shift(part) : part;
+			}
 			last->next = mi;
 			last = mi;
 			hdr->nb_segs++;
@@ -424,6 +505,54 @@ nombuf:
 	return -1;
 }
 
+/* Whether @p seg and the byte count of every mbuf of @p m are even. */
+static bool
+stt_even(const struct rte_mbuf *m, uint32_t seg)
+{
+	uint32_t odd = seg & 1;
+
+	for (; m != NULL; m = m->next)
+		odd |= m->data_len & 1u;
+	return odd == 0;
+}
+
+/*
+ * Whether the uplink of @p ctx can segment frame @p m (with a header mbuf in front) into
+ * segments of @p seg bytes: its mbuf count within the device's limits, a segment's bytes
+ * spread over no more mbufs than it allows (bounded through the smallest mbuf), and even
+ * sizes where the device needs them.
+ */
+static bool
+stt_tso_ok(const struct vtep_tnl_encap_ctx *ctx, const struct rte_mbuf *m, uint32_t seg)
+{
+	uint32_t nsegs = m->nb_segs + 1u, min_len = UINT16_MAX;
+	const struct rte_mbuf *s;
+
+	for (s = m; s->next != NULL; s = s->next)
+		min_len = RTE_MIN(min_len, (uint32_t)s->data_len);
+	if (ctx->stt_tso_even && !stt_even(m, seg))
+		return false;
+	if (ctx->stt_tso_max_segs != 0 && nsegs > ctx->stt_tso_max_segs)
+		return false;
+	/* a window of seg bytes touches at most seg / min_len + 2 mbufs, + the header's */
+	return ctx->stt_tso_max_mtu_segs == 0 || m->nb_segs == 1 ||
+		(min_len != 0 && seg / min_len + 3 <= ctx->stt_tso_max_mtu_segs);
+}
+
+/* The TSO segment size for the uplink of @p ctx: @p seg_max within the device's limits
+ * (0: they leave too little). */
+static inline uint32_t
+stt_tso_seg(const struct vtep_tnl_encap_ctx *ctx, const struct vtep_tnl_template *t,
+	    uint32_t seg_max)
+{
+	if (ctx->stt_tso_frame_max != 0)
+		seg_max = RTE_MIN(seg_max, ctx->stt_tso_frame_max > t->tnl_off ?
+				  (uint32_t)(ctx->stt_tso_frame_max - t->tnl_off) : 0);
+	if (ctx->stt_tso_even)
+		seg_max &= ~1u;
+	return seg_max >= VTEP_STT_HDR_LEN ? seg_max : 0;
+}
+
 /* Encapsulate one inner frame: one packet when it fits the MTU, else segments. */
 static int
 stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
@@ -433,7 +562,7 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	uint32_t inner_len = rte_pktmbuf_pkt_len(m);
 	uint32_t ip_len = t->l4_off - t->l3_off;
 	uint32_t mtu = t->mtu != 0 ? t->mtu : 1500;
-	uint32_t seg_max, room;
+	uint32_t seg_max, room, tso_seg;
 	struct stt_pkt sp;
 	unsigned int n;
 	int ret;
@@ -454,11 +583,17 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 	sp.sport = rte_cpu_to_be_16(VTEP_STT_SPORT_BASE + hash % VTEP_STT_SPORT_RANGE);
 	sp.ack = rte_cpu_to_be_32(ctx->stt_frame_id);
 	sp.hash = hash;
+	sp.csum_ofl = false;
 	vtep_stt_inner_info(m, &sp.flags, &sp.l4_offset);
 
 	seg_max = mtu - ip_len - VTEP_STT_TCP_LEN;
+	tso_seg = ctx->stt_tso && !t->ipv6 ? stt_tso_seg(ctx, t, seg_max) : 0;
 	if (sp.frame_len <= seg_max) {
 		ret = stt_encap_one(t, m, ctx, &sp, out, reason);
+	} else if (tso_seg != 0 && (sp.frame_len + tso_seg - 1) / tso_seg <= max_out &&
+		   stt_tso_ok(ctx, m, tso_seg)) {
+		/* (no more segments than the software path may make: net_tap's GSO takes 64) */
+		ret = stt_encap_tso(t, m, ctx, &sp, tso_seg, out, reason);
 	} else {
 		/* A segment is one mbuf: never more payload than its data room holds. */
 		room = rte_pktmbuf_data_room_size(ctx->pool);
@@ -474,6 +609,7 @@ stt_encap(const struct vtep_tnl_template *t, struct rte_mbuf *m, uint32_t hash,
 			*reason = VTEP_DROP_MTU_EXCEEDED;
 			return -1;
 		}
+		sp.csum_ofl = ctx->stt_csum && (!ctx->stt_tso_even || stt_even(m, seg_max));
 		struct rte_mempool *hp = ctx->hdr_pool != NULL ? ctx->hdr_pool : ctx->pool;
 		bool zc = ctx->stt_chain && n <= STT_ZC_MAX &&
 			rte_pktmbuf_data_room_size(hp) >=
