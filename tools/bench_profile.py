@@ -37,6 +37,8 @@ STAGE_OF_FUNCTION = {
     "port_of_remote": "rx: tunnel classify, decap",
     "learn_remote": "rx: tunnel classify, decap",
     "vtep_tnl_classify_fast": "rx: tunnel classify, decap",
+    "vtep_tnl_rx_fast": "rx: tunnel classify, decap",
+    "vtep_tnl_rxf_rd16": "rx: tunnel classify, decap",
     "vtep_tnl_decap": "rx: tunnel classify, decap",
     # L2
     "fdb_lookup_burst": "FDB: keys, cache, lookup",
