@@ -219,7 +219,7 @@ class Compare:
         perf_data = None
         if self.a.profile and rep == 0:
             perf_data = os.path.join(self.work, "perf-%d.data" % os.getpid())
-            cmd = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "4999", "-o", perf_data,
+            cmd = ["perf", "record", "-q", "-e", "cpu-clock", "-F", "999", "-o", perf_data,
                    "--"] + cmd
         with open(self.logfile(c, "vtepsw", rep), "w") as lf:
             lf.write(" ".join(cmd) + "\n")

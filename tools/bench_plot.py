@@ -53,6 +53,11 @@ def aggregate(doc):
     return agg
 
 
+def one_worker(doc):
+    """The cases with one forwarding lcore: what the targets and plots are about."""
+    return [c for c in doc["cases"] if c.get("workers", 1) == 1]
+
+
 def ratio_cases(agg, cid, other, leg, key="mpps_core"):
     """Case cid against case other, both on leg."""
     x, y = agg.get((cid, leg), {}).get(key), agg.get((other, leg), {}).get(key)
@@ -67,7 +72,7 @@ def ratio(agg, cid, a, b, key="mpps_core"):
 def targets(doc, agg):
     """The issue's targets, each with its measured value and whether it is met."""
     out = []
-    cases = {c["id"]: c for c in doc["cases"]}
+    cases = {c["id"]: c for c in one_worker(doc)}
 
     def find(wl, t, size, flows, macs=1):
         for c in cases.values():
@@ -124,7 +129,7 @@ def net_of_io(doc, agg):
     rows, ratios = [], []
     for wl in ("encap", "decap"):
         for t in ("vxlan", "nvgre"):
-            sel = sorted((c for c in doc["cases"] if c["workload"] == wl and c["tunnel"] == t
+            sel = sorted((c for c in one_worker(doc) if c["workload"] == wl and c["tunnel"] == t
                           and c["pkt_size"] == 64 and c["macs"] == 1), key=lambda c: c["flows"])
             net = {}
             for c in sel:
@@ -287,7 +292,7 @@ def plots(doc, agg, out):
     except ImportError:
         print("bench_plot: python3-matplotlib is not installed; no PNGs")
         return
-    cases = doc["cases"]
+    cases = one_worker(doc)
     style = {"testpmd": ("k", ":"), "ovs": ("tab:red", "--"), "vtepsw": ("tab:blue", "-")}
     mark = {"vxlan": "o", "nvgre": "s", "stt": "^"}
     for name, tag, xkey, xlabel, logx in (

@@ -71,6 +71,16 @@ STAGE_OF_FUNCTION = {
     "drop_pkt": "drops",
     "count_drop": "drops",
 }
+# Functions called, not inlined: their samples go to the function, wherever the line is.
+STAGE_OF_SYMBOL = {
+    "cksum_avx2": "checksums",
+    "cksum_scalar": "checksums",
+    "vtep_cksum_add": "checksums",
+    "rte_pktmbuf_alloc_bulk": "STT segmentation / reassembly",
+    "output_slow": "STT segmentation / reassembly",
+    "vtep_tnl_encap": "STT segmentation / reassembly",
+    "vtep_tunnel_ops_get": "STT segmentation / reassembly",
+}
 STAGE_OF_HEADER = {
     "rte_ethdev.h": "tx: queueing, burst call",
     "rte_cycles.h": "poll loop: tables, load accounting",
@@ -134,6 +144,10 @@ def classify(fns, dso, sym, srcline):
         return "kernel (timer interrupts, scheduler)"
     if dso != "vtepsw-bench" and not dso.startswith("vtepsw"):
         return IO
+    if sym in STAGE_OF_SYMBOL:
+        return STAGE_OF_SYMBOL[sym]
+    if sym.startswith(("stt_", "vtep_stt_")):
+        return "STT segmentation / reassembly"
     base, _, line = srcline.rpartition(":")
     base = os.path.basename(base)
     if base.startswith(("bench_", "main.c")) or sym in ("lcore_main", "bench_hist_add"):
