@@ -48,6 +48,23 @@ worker_free(struct dp_worker *w)
 	rte_free(w);
 }
 
+/*
+ * Worker state goes on the NUMA node of the worker's lcore; where that node has no memory
+ * of its own (--no-huge counts all memory as node 0, --socket-mem N,0), on any node: a
+ * worker that touches remote memory is slower, one that cannot start is worse.
+ */
+static struct rte_ring *
+worker_ring(const char *name, unsigned int esize, unsigned int count, int socket)
+{
+	struct rte_ring *r = rte_ring_create_elem(name, esize, count, socket,
+						  RING_F_SP_ENQ | RING_F_SC_DEQ);
+
+	if (r == NULL && socket != SOCKET_ID_ANY)
+		r = rte_ring_create_elem(name, esize, count, SOCKET_ID_ANY,
+					 RING_F_SP_ENQ | RING_F_SC_DEQ);
+	return r;
+}
+
 static int
 worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 {
@@ -57,6 +74,12 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	int socket = dp->p.worker_socket_set ? dp->p.worker_socket[id] : dp->p.socket_id;
 
 	w = rte_zmalloc_socket("vtep_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	if (w == NULL && socket != SOCKET_ID_ANY) {
+		VTEP_LOG(MAIN, WARNING, "worker %u: no memory on its lcore's NUMA node %d; its "
+			 "state goes on another node", id, socket);
+		socket = SOCKET_ID_ANY;
+		w = rte_zmalloc_socket("vtep_worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
+	}
 	if (w == NULL)
 		return -ENOMEM;
 	w->id = id;
@@ -68,12 +91,14 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	snprintf(name, sizeof(name), "vh%u_%p", id, (void *)dp);
 	w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 512, 0,
 						    RTE_PKTMBUF_HEADROOM + 128, socket);
+	if (w->encap.hdr_pool == NULL && socket != SOCKET_ID_ANY)
+		w->encap.hdr_pool = rte_pktmbuf_pool_create(name, DP_STT_HDR_MBUFS, 512, 0,
+							    RTE_PKTMBUF_HEADROOM + 128,
+							    SOCKET_ID_ANY);
 	snprintf(name, sizeof(name), "vl%u_%p", id, (void *)dp);
-	w->learn_ring = rte_ring_create_elem(name, sizeof(struct dp_learn_msg), DP_LEARN_RING,
-					     socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->learn_ring = worker_ring(name, sizeof(struct dp_learn_msg), DP_LEARN_RING, socket);
 	snprintf(name, sizeof(name), "vc%u_%p", id, (void *)dp);
-	w->ctl_ring = rte_ring_create(name, DP_CTL_RING, socket,
-				      RING_F_SP_ENQ | RING_F_SC_DEQ);
+	w->ctl_ring = worker_ring(name, sizeof(void *), DP_CTL_RING, socket);
 	if (w->learn_ring == NULL || w->ctl_ring == NULL) {
 		worker_free(w);
 		return -ENOMEM;
@@ -83,8 +108,14 @@ worker_create(struct vtep_dp *dp, unsigned int id, struct dp_worker **out)
 	rp.timeout_ms = dp->p.stt_reasm_timeout_ms ? dp->p.stt_reasm_timeout_ms : 1000;
 	rp.max_frames = 1024;
 	rp.socket_id = socket;
-	if (vtep_stt_reasm_create(&rp, &w->reasm) < 0)
-		w->reasm = NULL; /* STT segments are then dropped as no_resources */
+	if (vtep_stt_reasm_create(&rp, &w->reasm) < 0 && socket != SOCKET_ID_ANY) {
+		rp.socket_id = SOCKET_ID_ANY;
+		if (vtep_stt_reasm_create(&rp, &w->reasm) < 0)
+			w->reasm = NULL;
+	}
+	if (w->reasm == NULL) /* STT segments are then dropped as no_resources */
+		VTEP_LOG(MAIN, WARNING, "worker %u: no memory for STT reassembly; STT segments "
+			 "it receives are dropped (no_resources)", id);
 	*out = w;
 	return 0;
 }
