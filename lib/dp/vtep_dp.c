@@ -720,6 +720,11 @@ vtep_dp_set_vtep(struct vtep_dp *dp, const struct vtep_cfg_vtep *v, char err[VTE
 			return -EINVAL;
 		}
 	}
+	if (v->n_neighbours > DP_MAX_NEIGH) {
+		set_err(err, "vtep.neighbours: %u entries, at most %u", v->n_neighbours,
+			DP_MAX_NEIGH);
+		return -ENOSPC;
+	}
 	/* the neighbour table is restored when the change fails */
 	neigh_before = malloc(sizeof(dp->neigh));
 	if (neigh_before == NULL) {

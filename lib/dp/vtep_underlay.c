@@ -138,16 +138,29 @@ dp_neigh_set_static(struct vtep_dp *dp)
 
 /*
  * A configured neighbour: it takes over the entry already kept for its address (learned or
- * being resolved) so that an address never has two entries, else a free one.
+ * being resolved) so that an address never has two entries, else a free one, else the
+ * place of one being resolved, else of the learned one heard from longest ago (a learned
+ * neighbour is resolved again when needed; a configured one would be lost).
+ * @return false only when every entry is configured.
  */
 bool
 dp_neigh_add_static(struct vtep_dp *dp, const struct vtep_ip *ip, const uint8_t mac[6])
 {
-	struct dp_neigh *n = neigh_find(dp, ip);
+	struct dp_neigh *n = neigh_find(dp, ip), *free_e = NULL, *incomplete = NULL, *oldest = NULL;
 
-	for (unsigned int i = 0; n == NULL && i < DP_MAX_NEIGH; i++)
-		if (dp->neigh[i].state == DP_NEIGH_FREE)
-			n = &dp->neigh[i];
+	for (unsigned int i = 0; n == NULL && i < DP_MAX_NEIGH; i++) {
+		struct dp_neigh *e = &dp->neigh[i];
+
+		if (e->state == DP_NEIGH_FREE && free_e == NULL)
+			free_e = e;
+		else if (e->state == DP_NEIGH_INCOMPLETE && incomplete == NULL)
+			incomplete = e;
+		else if (e->state == DP_NEIGH_REACHABLE &&
+			 (oldest == NULL || e->updated_ms < oldest->updated_ms))
+			oldest = e;
+	}
+	if (n == NULL)
+		n = free_e != NULL ? free_e : incomplete != NULL ? incomplete : oldest;
 	if (n == NULL)
 		return false;
 	memset(n, 0, sizeof(*n));

@@ -4,6 +4,8 @@
  * entry per address when set-vtep turns a learned (or resolving) neighbour into a
  * configured one.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,7 +43,7 @@ entries_for(const struct vtep_ip *a, enum dp_neigh_state *state)
 	return n;
 }
 
-START_TEST(static_takes_over_learned_entry)
+START_TEST(static_takes_over_resolving_entry)
 {
 	struct vtep_cfg_neigh nb[2] = { 0 };
 	struct vtep_cfg_vtep v = { 0 };
@@ -85,6 +87,54 @@ START_TEST(static_takes_over_learned_entry)
 }
 END_TEST
 
+/*
+ * A configured neighbour still gets its entry when the table is full of ones being
+ * resolved; more configured neighbours than entries is an error that changes nothing.
+ */
+START_TEST(static_fits_in_a_full_table)
+{
+	struct vtep_cfg_neigh *nb = calloc(DP_MAX_NEIGH + 1, sizeof(*nb));
+	struct vtep_cfg_vtep v = { 0 };
+	char err[VTEP_DP_ERR_MAX], addr[32];
+	struct vtep_ip x = ip("10.1.255.1");
+	enum dp_neigh_state st = DP_NEIGH_FREE;
+	uint8_t mac[6];
+
+	ck_assert_ptr_nonnull(nb);
+	v.local_ip = ip("10.0.0.1");
+	v.prefix_len = 24;
+	ck_assert_msg(vtep_dp_set_vtep(dp, &v, err) == 0, "%s", err);
+	for (unsigned int i = 0; i < DP_MAX_NEIGH; i++) {
+		struct vtep_ip a;
+
+		snprintf(addr, sizeof(addr), "10.1.%u.%u", i / 200, i % 200 + 1);
+		a = ip(addr);
+		(void)dp_neigh_lookup(dp, &a, mac);
+	}
+	for (unsigned int i = 0; i < DP_MAX_NEIGH; i++)
+		ck_assert_int_ne(dp->neigh[i].state, DP_NEIGH_FREE);
+	nb[0].ip = x;
+	nb[0].mac[5] = 9;
+	v.neighbours = nb;
+	v.n_neighbours = 1;
+	ck_assert_msg(vtep_dp_set_vtep(dp, &v, err) == 0, "%s", err);
+	ck_assert_uint_eq(entries_for(&x, &st), 1);
+	ck_assert_int_eq(st, DP_NEIGH_STATIC);
+	/* one more configured neighbour than there are entries */
+	for (unsigned int i = 0; i <= DP_MAX_NEIGH; i++) {
+		snprintf(addr, sizeof(addr), "10.2.%u.%u", i / 200, i % 200 + 1);
+		nb[i].ip = ip(addr);
+	}
+	v.n_neighbours = DP_MAX_NEIGH + 1;
+	ck_assert_int_eq(vtep_dp_set_vtep(dp, &v, err), -ENOSPC);
+	ck_assert_msg(strstr(err, "vtep.neighbours") != NULL, "%s", err);
+	ck_assert_uint_eq(entries_for(&x, &st), 1);
+	ck_assert_int_eq(dp_neigh_lookup(dp, &x, mac), 0);
+	ck_assert_uint_eq(mac[5], 9);
+	free(nb);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -106,7 +156,8 @@ main(void)
 		fprintf(stderr, "test_dp: datapath set-up failed\n");
 		return EXIT_FAILURE;
 	}
-	tcase_add_test(tc, static_takes_over_learned_entry);
+	tcase_add_test(tc, static_takes_over_resolving_entry);
+	tcase_add_test(tc, static_fits_in_a_full_table);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_set_fork_status(sr, CK_NOFORK);
