@@ -760,6 +760,9 @@ rx_bridge(struct vtep_dp *dp, const struct dp_tables *t, struct dp_worker *w, ui
 		if (fast) {
 			memcpy(&wt, p + 12, 4);
 			memcpy((uint8_t *)&wt + 4, p + 16, 2);
+			/* untagged: the ethertype alone decides (what follows is the payload) */
+			if (p[12] != 0x81 || p[13] != 0x00)
+				wt &= 0xffff;
 			/* The same tags as the last admitted frame: the same decision. */
 			if (hvalid && wt == hw && src_mac_ok(m)) {
 				if (htags)

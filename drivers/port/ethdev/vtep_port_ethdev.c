@@ -147,7 +147,8 @@ ethdev_configure(struct vtep_port *port, const struct vtep_port_params *p, char 
 		memcpy(port->mac, ea.addr_bytes, 6);
 	if (p->mac != NULL)
 		memcpy(port->mac, p->mac, 6);
-	rte_eth_dev_get_mtu(pid, &port->mtu);
+	if (rte_eth_dev_get_mtu(pid, &port->mtu) != 0)
+		port->mtu = RTE_ETHER_MTU;  /* the driver does not say: the Ethernet default */
 	if (port->tso_frame_max != 0)
 		port->tso_frame_max = port->mtu;
 	return 0;
