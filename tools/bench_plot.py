@@ -175,7 +175,9 @@ def markdown(doc, agg, tg):
     lines += ["Each leg: one forwarding core (lcore 1), net_pcap (infinite_rx) in, net_null out, "
               "no hugepages. **Mpps/core** = packets out per CPU-second the forwarding thread "
               "got; **Mpps** = per wall-clock second; cpu = the thread's share of its core. "
-              "Ratios use Mpps/core.", ""]
+              "Ratios use Mpps/core. The `-2workers` cases have two forwarding "
+              "lcores, each polling its own rx queue of the input port (every queue replays "
+              "the whole input), and count both threads' CPU time.", ""]
     if shares and min(shares) < 0.9:
         lines += ["**Noise caveat:** the forwarding threads got %.0f%%..%.0f%% of their core "
                   "(load average %.1f..%.1f): the machine was shared, so wall-clock rates are "

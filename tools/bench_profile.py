@@ -76,10 +76,10 @@ STAGE_OF_SYMBOL = {
     "cksum_avx2": "checksums",
     "cksum_scalar": "checksums",
     "vtep_cksum_add": "checksums",
-    "rte_pktmbuf_alloc_bulk": "STT segmentation / reassembly",
-    "output_slow": "STT segmentation / reassembly",
-    "vtep_tnl_encap": "STT segmentation / reassembly",
-    "vtep_tunnel_ops_get": "STT segmentation / reassembly",
+    "rte_pktmbuf_alloc_bulk": "mbuf allocation (STT segments, copies)",
+    "output_slow": "encap slow path (STT, IPv6 underlay, TSO, no headroom)",
+    "vtep_tnl_encap": "encap slow path (STT, IPv6 underlay, TSO, no headroom)",
+    "vtep_tunnel_ops_get": "encap slow path (STT, IPv6 underlay, TSO, no headroom)",
 }
 STAGE_OF_HEADER = {
     "rte_ethdev.h": "tx: queueing, burst call",

@@ -92,7 +92,7 @@ usage(FILE *f)
 		"      --uplink-tso MODE   STT segmentation by the uplink device (TSO): auto\n"
 		"                          (default) where the device does it, not where its\n"
 		"                          driver does it in software (net_tap); on: wherever\n"
-		"                          it takes TSO; off: never\n"
+		"                          it takes TSO; off: never, nor checksum offload\n"
 		"  -h, --help              show this help and exit\n"
 		"  -V, --version           show the version and exit\n"
 		"\n"
