@@ -394,7 +394,6 @@ main(void)
 {
 	Suite *s = suite_create("af_xdp");
 	TCase *tc = tcase_create("steering");
-	SRunner *sr;
 	int failed, ret;
 
 	ret = setup();
@@ -406,11 +405,7 @@ main(void)
 	tcase_add_test(tc, set_vtep_at_run_time);
 	tcase_add_test(tc, close_detaches);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(s);
 	if (dp != NULL) {
 		vtep_dp_worker_stop(dp, 0);
 		vtep_dp_free(dp);

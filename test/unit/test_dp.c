@@ -141,7 +141,6 @@ main(void)
 	struct vtep_dp_params dpp = { 0 };
 	Suite *s = suite_create("dp");
 	TCase *tc = tcase_create("neighbours");
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_dp", "256") != 0)
@@ -159,11 +158,7 @@ main(void)
 	tcase_add_test(tc, static_takes_over_resolving_entry);
 	tcase_add_test(tc, static_fits_in_a_full_table);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(s);
 	vtep_dp_free(dp);
 	rte_mempool_free(pool);
 	rte_eal_cleanup();

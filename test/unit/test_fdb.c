@@ -870,16 +870,11 @@ fdb_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_fdb", "128") != 0)
 		return VTEP_TEST_SKIP;
-	sr = srunner_create(fdb_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(fdb_suite());
 	rte_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -724,7 +724,6 @@ pkt_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_pkt", "128") != 0)
@@ -736,11 +735,7 @@ main(void)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(pkt_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(pkt_suite());
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -1268,7 +1268,6 @@ int
 main(void)
 {
 	const char *pcap = getenv("VTEP_STT_PCAP");
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_stt", "256") != 0)
@@ -1288,11 +1287,7 @@ main(void)
 		if (g_pcap != NULL)
 			fwrite(gh, sizeof(gh), 1, g_pcap);
 	}
-	sr = srunner_create(stt_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(stt_suite());
 	if (g_pcap != NULL)
 		fclose(g_pcap);
 	rte_mempool_free(g_pool);

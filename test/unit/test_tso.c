@@ -281,7 +281,6 @@ tso_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_tso", "256") != 0)
@@ -293,11 +292,7 @@ main(void)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(tso_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(tso_suite());
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -822,7 +822,6 @@ tunnel_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
 	int failed;
 
 	if (vtep_test_eal_init("test_tunnel", "128") != 0)
@@ -834,11 +833,7 @@ main(void)
 		rte_eal_cleanup();
 		return EXIT_FAILURE;
 	}
-	sr = srunner_create(tunnel_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(tunnel_suite());
 	rte_mempool_free(pool);
 	rte_eal_cleanup();
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;

@@ -292,7 +292,6 @@ main(void)
 {
 	struct vtep_dp_params dpp = { 0 };
 	char err[VTEP_DP_ERR_MAX];
-	SRunner *sr;
 	int failed;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -329,11 +328,7 @@ main(void)
 		return EXIT_FAILURE;
 	}
 	vtep_dp_worker_start(dp, 0);
-	sr = srunner_create(vhost_suite());
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	failed = vtep_test_run(vhost_suite());
 	vtep_dp_worker_stop(dp, 0);
 	vtep_dp_free(dp);
 	rte_mempool_free(pool);

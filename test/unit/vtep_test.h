@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include <check.h>
+
 #include <rte_eal.h>
 
 /** Exit status meaning "skipped" for meson and tools/test.sh. */
@@ -32,6 +34,20 @@ vtep_test_eal_init(const char *name, const char *mem_mb)
 		return VTEP_TEST_SKIP;
 	}
 	return 0;
+}
+
+/** Run suite @p s in this process (EAL is not fork-safe). @return the number of failures. */
+static inline int
+vtep_test_run(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed;
 }
 
 #endif
