@@ -23,6 +23,8 @@ struct dp_md {
 	uint8_t learn;  /* learn the source MAC on `in` */
 	uint8_t from_tnl;
 };
+/* l2_forward() compares two packets' metadata as one 64-bit word: no padding, no more */
+_Static_assert(sizeof(struct dp_md) == 8, "struct dp_md must stay 8 bytes");
 
 static inline void
 count_drop(struct dp_worker *w, uint16_t port, unsigned int reason)
@@ -378,7 +380,7 @@ output_slow(const struct dp_tables *t, struct dp_worker *w, struct rte_mbuf *m,
 	}
 	if ((m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && output_tso(t, w, m, md, out, tmpl, acc))
 		return;
-	hash = (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH) ? m->hash.rss : vtep_tnl_flow_hash(m);
+	hash = encap_hash(m);
 	dp_encap_uplink(&w->encap, t->ports[tp->uplink].eth);
 	n = vtep_tnl_encap(tmpl, m, hash, &w->encap, segs, RTE_DIM(segs), &reason);
 	if (n < 0) {
